@@ -1,0 +1,3 @@
+from meetkit.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,9 @@
+"""CLI commands under 'meetkit sweep': sweep_analysis."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    return None
