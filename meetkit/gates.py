@@ -1,0 +1,53 @@
+"""Lifecycle gates: what must be true before a meeting may enter a state.
+
+Each check is a plain function ``check(store, meeting, target) -> list[Blocker]``; the
+tuple ``CHECKS`` lists them. Areas add their checks here (vetting below; controlled
+documents, checklists and sweeps add theirs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from meetkit.meetings import Meeting
+    from meetkit.store import Store
+
+
+@dataclass(frozen=True)
+class Blocker:
+    code: str
+    en: str
+    zh: str
+    items: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "en": self.en, "zh": self.zh, "items": list(self.items)}
+
+
+def vetting_done(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
+    """Before 'approved': at least one attendee approved and nobody left pending."""
+    if target != "approved":
+        return []
+    from meetkit.store import attendees as attendee_sql
+
+    counts = attendee_sql.status_counts(store, meeting.id)
+    found = []
+    if counts.get("approved", 0) == 0:
+        found.append(Blocker("no_approved_attendees", "no attendee is approved yet", "尚无审定通过的参会人员"))
+    if counts.get("pending", 0):
+        n = counts["pending"]
+        found.append(Blocker("attendees_pending", f"{n} attendee(s) still await the chair's decision", f"尚有 {n} 名参会人员待主持领导审定"))
+    return found
+
+
+CHECKS: tuple[Callable[[Store, Meeting, str], list[Blocker]], ...] = (vetting_done,)
+
+
+def blockers(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
+    found: list[Blocker] = []
+    for check in CHECKS:
+        found.extend(check(store, meeting, target))
+    return found

@@ -1,0 +1,1 @@
+"""Printed reports: PDF and CSV, every page carrying the classification mark."""

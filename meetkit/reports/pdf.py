@@ -1,0 +1,159 @@
+"""The one PDF base every printout uses (fpdf2 with the Noto CJK font).
+
+:class:`MarkedPdf` puts the classification mark at the top and bottom of every page, and in
+the footer the document title, page x of y, the print time and the audit head hash at the
+time of printing. Reports build their body with the small helpers here (headings,
+key-value blocks, tables that repeat their header across pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from meetkit.fonts import cjk_font, face_index
+from meetkit.levels import LEVEL_COLOUR, mark
+
+FONT = "cjk"
+
+
+class MarkedPdf(FPDF):
+    def __init__(
+        self,
+        *,
+        level: str,
+        title: str,
+        head_hash: str | None,
+        printed_at: dt.datetime,
+        orientation: str = "P",
+        printed_by: str = "",
+    ) -> None:
+        super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.level = level
+        self.doc_title = title
+        self.head_hash = head_hash
+        self.printed_at = printed_at
+        self.printed_by = printed_by
+        regular = cjk_font("regular")
+        bold = cjk_font("bold")
+        self.add_font(FONT, "", str(regular), collection_font_number=face_index(regular))
+        self.add_font(FONT, "B", str(bold), collection_font_number=face_index(bold))
+        self.set_title(title)
+        self.set_creator("meetkit")
+        self.set_auto_page_break(auto=True, margin=22)
+        self.set_margins(15, 22, 15)
+        self.alias_nb_pages()
+
+    # ---- every page -------------------------------------------------------------------
+    def _mark_band(self, y: float) -> None:
+        r, g, b = LEVEL_COLOUR.get(self.level, (90, 90, 90))
+        self.set_xy(self.l_margin, y)
+        self.set_text_color(r, g, b)
+        self.set_font(FONT, "B", 13)
+        self.cell(self.epw, 7, mark(self.level), align="C")
+        self.set_text_color(0, 0, 0)
+
+    def header(self) -> None:
+        self._mark_band(8)
+        self.set_draw_color(*LEVEL_COLOUR.get(self.level, (90, 90, 90)))
+        self.line(self.l_margin, 16, self.w - self.r_margin, 16)
+        self.set_xy(self.l_margin, 22)
+
+    def footer(self) -> None:
+        self.set_font(FONT, "", 7)
+        self.set_text_color(80, 80, 80)
+        self.set_xy(self.l_margin, self.h - 19)
+        printed = self.printed_at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M")
+        left = f"{self.doc_title}  ·  打印 Printed {printed}" + (f"  ·  {self.printed_by}" if self.printed_by else "")
+        self.cell(self.epw * 0.75, 4, left)
+        self.cell(self.epw * 0.25, 4, f"第 {self.page_no()} 页 / 共 {{nb}} 页", align="R")
+        self.set_xy(self.l_margin, self.h - 15)
+        hash_text = self.head_hash or "—"
+        self.cell(self.epw, 4, f"审计链头 Audit head: {hash_text}", align="L")
+        self.set_text_color(0, 0, 0)
+        self._mark_band(self.h - 10)
+
+    # ---- body helpers -----------------------------------------------------------------
+    def heading(self, text: str, size: float = 15) -> None:
+        self.set_font(FONT, "B", size)
+        self.multi_cell(self.epw, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
+    def subheading(self, text: str) -> None:
+        self.ln(2)
+        self.set_font(FONT, "B", 11)
+        self.multi_cell(self.epw, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def paragraph(self, text: str, size: float = 9.5) -> None:
+        self.set_font(FONT, "", size)
+        self.multi_cell(self.epw, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def key_values(self, pairs: Sequence[tuple[str, Any]], key_width: float = 42) -> None:
+        for key, value in pairs:
+            self.set_font(FONT, "B", 9)
+            y = self.get_y()
+            self.multi_cell(key_width, 5, str(key), new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.set_font(FONT, "", 9)
+            self.multi_cell(self.epw - key_width, 5, "" if value is None else str(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            if self.get_y() < y + 5:
+                self.set_y(y + 5)
+        self.ln(1)
+
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[float] | None = None,
+        font_size: float = 8,
+    ) -> None:
+        """A table whose header repeats on every page it spans; cells wrap."""
+        widths = list(widths) if widths else [self.epw / len(headers)] * len(headers)
+        scale = self.epw / sum(widths)
+        widths = [w * scale for w in widths]
+        line_h = font_size * 0.5
+
+        def draw_header() -> None:
+            self.set_font(FONT, "B", font_size)
+            self.set_fill_color(230, 230, 230)
+            y = self.get_y()
+            x = self.l_margin
+            for text, w in zip(headers, widths):
+                self.set_xy(x, y)
+                self.multi_cell(w, line_h + 1, str(text), border=1, fill=True, new_x=XPos.RIGHT, new_y=YPos.TOP)
+                x += w
+            self.set_xy(self.l_margin, y + line_h + 1)
+
+        draw_header()
+        self.set_font(FONT, "", font_size)
+        for row in rows:
+            texts = ["" if v is None else str(v) for v in row]
+            heights = [
+                len(self.multi_cell(w, line_h, t, dry_run=True, output="LINES")) * line_h + 1 for t, w in zip(texts, widths)
+            ]
+            height = max(heights) if heights else line_h
+            if self.get_y() + height > self.page_break_trigger:
+                self.add_page()
+                draw_header()
+                self.set_font(FONT, "", font_size)
+            y = self.get_y()
+            x = self.l_margin
+            for text, w in zip(texts, widths):
+                self.rect(x, y, w, height)
+                self.set_xy(x, y + 0.5)
+                self.multi_cell(w, line_h, text, new_x=XPos.RIGHT, new_y=YPos.TOP)
+                x += w
+            self.set_xy(self.l_margin, y + height)
+        self.ln(2)
+
+    def save(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.output(str(path))
+        return path

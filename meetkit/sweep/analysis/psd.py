@@ -1,0 +1,191 @@
+"""Averaged periodogram of one block of IQ: per bin mean, max-hold, min-hold and occupancy.
+
+The block is cut into frames of ``fft_size`` samples (Hann window, optional overlap), each frame
+is transformed with ``np.fft.fft`` on a 2-D array of frames (complex64 throughout, in place,
+``chunk_frames`` frames at a time so the working set stays in cache), and per bin we keep
+
+- ``sum_p``: the sum of the frames' power (the mean is ``sum_p / n_frames``),
+- ``max_p`` / ``min_p``: the highest / lowest power any frame had (max-hold, min-hold),
+- ``occ_count``: how many frames were above the block's occupancy threshold, which is the
+  block's own noise floor times ``-ln(occupancy_pfa)`` (a single frame of noise is exponential,
+  so a noise-only bin reads ``occupancy_pfa`` on average, 1 % by default).
+
+Power is normalised so that a full-scale complex tone centred in a bin reads 0 dBFS
+(``|X|^2 / (sum w)^2``). The DC bins (the tuner's LO leak at the tuned centre) are replaced by
+a straight line between their neighbours. Arrays are returned in ascending frequency order.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
+
+from meetkit.sweep.analysis.noise import segment_floor
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+
+DEFAULT_RBW_HZ = 2.4e6 / 1024  # 2343.75 Hz: a 1024-point FFT at 2.4 MS/s
+
+
+@dataclass(frozen=True)
+class PsdSettings:
+    """How a block becomes a spectrum. ``overlap`` 0 keeps the dongle-rate target with margin."""
+
+    rbw_hz: float = DEFAULT_RBW_HZ
+    overlap: float = 0.0  # share of a frame shared with the next one (0 ≤ overlap < 1)
+    occupancy_pfa: float = 0.01  # per-frame false-alarm probability of the occupancy threshold
+    dc_halfwidth_hz: float = 3000.0  # bins this close to the tuned centre are interpolated
+    chunk_frames: int = 64
+    max_frames_per_part: int = 4096  # longer blocks are processed in parts of this many frames
+
+    def fft_size(self, rate_sps: float) -> int:
+        """Smallest power of two whose bin width is at most the wanted RBW (16..65536)."""
+        wanted = rate_sps / self.rbw_hz
+        size = 1 << max(4, math.ceil(math.log2(wanted * (1.0 - 1e-9))))
+        return min(size, 65536)
+
+    def hop_frames(self, fft_size: int) -> int:
+        return max(1, int(round(fft_size * (1.0 - self.overlap))))
+
+
+@dataclass
+class BlockSpectrum:
+    """One block's statistics per bin (ascending frequency; linear power, unit full scale)."""
+
+    centre_hz: float
+    rate_sps: float
+    fft_size: int
+    n_frames: int
+    sum_p: F64
+    max_p: F32
+    min_p: F32
+    occ_count: npt.NDArray[np.int32]
+    noise_p: F32  # the block's noise floor estimate per bin
+
+    @property
+    def bin_hz(self) -> float:
+        return self.rate_sps / self.fft_size
+
+    def freqs_hz(self) -> F64:
+        k = np.arange(self.fft_size, dtype=np.float64) - self.fft_size // 2
+        return self.centre_hz + k * self.bin_hz
+
+    @property
+    def mean_p(self) -> F64:
+        return self.sum_p / max(self.n_frames, 1)
+
+    @property
+    def occupancy(self) -> F32:
+        return (self.occ_count / max(self.n_frames, 1)).astype(np.float32)
+
+
+class PsdEngine:
+    """Reusable periodogram engine: caches windows and work buffers per FFT size."""
+
+    def __init__(self, settings: PsdSettings | None = None) -> None:
+        self.settings = settings or PsdSettings()
+        self._windows: dict[int, tuple[F32, float]] = {}
+        self._buffers: dict[int, tuple[npt.NDArray[np.complex64], F32]] = {}
+
+    def _window(self, n: int) -> tuple[F32, float]:
+        if n not in self._windows:
+            w = np.hanning(n + 1)[:n].astype(np.float32)  # periodic Hann (DFT-even)
+            scale = 1.0 / float(np.sum(w, dtype=np.float64)) ** 2
+            self._windows[n] = (w, scale)
+        return self._windows[n]
+
+    def _buffer(self, n: int) -> tuple[npt.NDArray[np.complex64], F32]:
+        if n not in self._buffers:
+            c = self.settings.chunk_frames
+            self._buffers[n] = (np.empty((c, n), np.complex64), np.empty((c, n), np.float32))
+        return self._buffers[n]
+
+    def frame_powers(self, samples: npt.NDArray[np.complex64], fft_size: int) -> F32:
+        """All frames' power spectra (frames × bins, FFT order, normalised), float32."""
+        settings = self.settings
+        x = np.ascontiguousarray(samples, dtype=np.complex64)
+        step = settings.hop_frames(fft_size)
+        if x.shape[0] < fft_size:
+            return np.empty((0, fft_size), np.float32)
+        frames = sliding_window_view(x, fft_size)[::step]
+        total = frames.shape[0]
+        w, scale = self._window(fft_size)
+        buf, pw = self._buffer(fft_size)
+        out = np.empty((total, fft_size), np.float32)
+        chunk = buf.shape[0]
+        for start in range(0, total, chunk):
+            stop = min(start + chunk, total)
+            b = buf[: stop - start]
+            np.multiply(frames[start:stop], w, out=b)
+            np.fft.fft(b, axis=-1, out=b)
+            p = out[start:stop]
+            np.abs(b, out=p)
+            np.square(p, out=p)
+        out *= np.float32(scale)
+        return out
+
+    def block(self, samples: npt.NDArray[np.complex64], centre_hz: float, rate_sps: float) -> list[BlockSpectrum]:
+        """The block's spectra: one per part of at most ``max_frames_per_part`` frames."""
+        n = self.settings.fft_size(rate_sps)
+        step = self.settings.hop_frames(n)
+        part_samples = self.settings.max_frames_per_part * step + (n - step)
+        parts: list[BlockSpectrum] = []
+        total = samples.shape[0]
+        start = 0
+        while start + n <= total:
+            stop = min(total, start + part_samples)
+            parts.append(self._part(samples[start:stop], centre_hz, rate_sps, n))
+            start += self.settings.max_frames_per_part * step
+        return parts
+
+    def _part(self, samples: npt.NDArray[np.complex64], centre_hz: float, rate_sps: float, n: int) -> BlockSpectrum:
+        p = self.frame_powers(samples, n)
+        frames = p.shape[0]
+        sum_p = np.fft.fftshift(p.sum(axis=0, dtype=np.float64))
+        max_p = np.fft.fftshift(p.max(axis=0))
+        min_p = np.fft.fftshift(p.min(axis=0))
+        dc = dc_bins(n, rate_sps, self.settings.dc_halfwidth_hz)
+        for arr in (sum_p, max_p, min_p):
+            interpolate_bins(arr, dc)
+        mean_p = (sum_p / frames).astype(np.float32)
+        noise = segment_floor(mean_p, rate_sps / n, float(frames))
+        thr_shifted = (noise * np.float32(-math.log(self.settings.occupancy_pfa))).astype(np.float32)
+        thr = np.fft.ifftshift(thr_shifted)
+        occ = np.fft.fftshift(np.count_nonzero(p > thr, axis=0).astype(np.int32))
+        occ_f = occ.astype(np.float64)
+        interpolate_bins(occ_f, dc)
+        occ = np.rint(occ_f).astype(np.int32)
+        return BlockSpectrum(centre_hz, rate_sps, n, frames, sum_p, max_p, min_p, occ, noise)
+
+
+def dc_bins(fft_size: int, rate_sps: float, halfwidth_hz: float) -> npt.NDArray[np.intp]:
+    """Indices (ascending-frequency order) of the bins around the tuned centre."""
+    half = max(1, int(math.ceil(halfwidth_hz / (rate_sps / fft_size)))) if halfwidth_hz > 0 else 0
+    mid = fft_size // 2
+    return np.arange(max(mid - half, 1), min(mid + half + 1, fft_size - 1))
+
+
+def interpolate_bins(arr: npt.NDArray[Any], idx: npt.NDArray[np.intp]) -> None:
+    """Replace ``arr[idx]`` (a contiguous run) by a straight line between its neighbours, in place."""
+    if idx.size == 0:
+        return
+    lo, hi = int(idx[0]) - 1, int(idx[-1]) + 1
+    a, b = float(arr[lo]), float(arr[hi])
+    t = (idx - lo) / (hi - lo)
+    arr[idx] = a + (b - a) * t
+
+
+def to_db(p: npt.ArrayLike) -> F32:
+    """10·log10 of linear power with a floor at -200 dB (no warnings for zeros)."""
+    arr = np.asarray(p, dtype=np.float32)
+    return (10.0 * np.log10(np.maximum(arr, np.float32(1e-20)))).astype(np.float32)
+
+
+def from_db(db: npt.ArrayLike) -> F32:
+    return np.power(np.float32(10.0), np.asarray(db, dtype=np.float32) / np.float32(10.0)).astype(np.float32)
