@@ -1,0 +1,1 @@
+"""The PySide6 desktop layer: thin pages over the core services."""

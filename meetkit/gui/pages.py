@@ -1,0 +1,16 @@
+"""The tabs of the meeting page, in order. Each entry is (english title, module path,
+class name); the class is a QWidget with ``__init__(self, ctx: GuiContext, meeting_id: int,
+parent=None)`` and ``refresh(self) -> None``. Areas add their line here."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+MEETING_PAGES: list[tuple[str, str, str]] = [
+    ("Attendees", "meetkit.gui.attendees_page", "AttendeesPage"),
+]
+
+
+def load_page_class(module: str, name: str) -> Any:
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,103 @@
+"""Shared fixtures: real SQLCipher stores in tmp_path, a fixed clock, operators of every role,
+and a meeting with approved, pledged attendees."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from meetkit import attendees, meetings, operators  # noqa: E402
+from meetkit.clock import FixedClock  # noqa: E402
+from meetkit.operators import Actor  # noqa: E402
+from meetkit.store import Store, create_store  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple"
+PASSWORD = "password-123"
+REPO = Path(__file__).resolve().parents[1]
+REAL_RECORDINGS = REPO.parent / "shared" / "recordings-real"
+START = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in Beijing
+
+
+@dataclass
+class Team:
+    admin: Actor
+    secretary: Actor
+    chair: Actor
+    technician: Actor
+    inspector: Actor
+    inspector2: Actor
+    director: Actor
+    witness1: Actor
+    witness2: Actor
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(START - dt.timedelta(days=1))
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "meetkit.db"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Store:
+    s = create_store(store_path, PASSPHRASE)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def team(store: Store, clock: FixedClock) -> Team:
+    admin = operators.create_first_admin(store, clock, "admin", PASSWORD)
+    made = {}
+    for name, roles in (
+        ("secretary", ["secretary"]),
+        ("chair", ["chair"]),
+        ("technician", ["technician"]),
+        ("inspector", ["inspector"]),
+        ("inspector2", ["inspector"]),
+        ("director", ["director"]),
+        ("witness1", ["secretary"]),
+        ("witness2", ["inspector"]),
+    ):
+        made[name] = operators.add_operator(store, clock, admin, name, PASSWORD, roles)
+    return Team(admin=admin, **made)
+
+
+@pytest.fixture
+def meeting(store: Store, clock: FixedClock, team: Team) -> meetings.Meeting:
+    return meetings.create_meeting(
+        store,
+        clock,
+        team.secretary,
+        title="市政府法治工作专题会议",
+        level="机密",
+        venue="市政府三号楼第一会议室",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=3),
+        chair="张主任",
+    )
+
+
+NAMES = ["𠈌㛃", "阿依古丽·买买提", "龘靐齉", "王小明", "李华", "欧阳娜娜", "司马相如", "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨"]
+
+
+@pytest.fixture
+def approved_meeting(store: Store, clock: FixedClock, team: Team, meeting: meetings.Meeting) -> meetings.Meeting:
+    """The meeting with 8 attendees, all approved and pledged, advanced to 'approved'."""
+    for i, name in enumerate(NAMES):
+        attendees.add_attendee(
+            store, clock, team.secretary, meeting.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}"
+        )
+    attendees.approve(store, clock, team.chair, meeting.id)
+    attendees.pledge(store, clock, team.secretary, meeting.id)
+    meetings.advance(store, clock, team.secretary, meeting.id, "vetting")
+    return meetings.advance(store, clock, team.secretary, meeting.id, "approved")
