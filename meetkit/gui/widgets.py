@@ -1,0 +1,76 @@
+"""Small GUI helpers shared by pages: error boxes, table filling, styled labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableWidget, QTableWidgetItem, QWidget
+
+from meetkit.errors import MeetkitError
+from meetkit.gui.context import GuiContext
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+T = TypeVar("T")
+
+
+def run_action(parent: QWidget, ctx: GuiContext, action: Callable[[], T]) -> T | None:
+    """Run a service call; a MeetkitError becomes a message box in the operator's language."""
+    try:
+        return action()
+    except MeetkitError as err:
+        QMessageBox.warning(parent, ctx.tr("Error"), err.text(ctx.lang))
+        return None
+
+
+def make_table(headers: Sequence[str], parent: QWidget | None = None) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]], keys: Sequence[Any] | None = None) -> None:
+    """Replace the table's rows; ``keys[i]`` is stored as user data on row i's first cell."""
+    table.setSortingEnabled(False)
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem()
+            if isinstance(value, int) and not isinstance(value, bool):
+                item.setData(Qt.ItemDataRole.DisplayRole, value)
+            else:
+                item.setText("" if value is None else str(value))
+            if c == 0 and keys is not None:
+                item.setData(Qt.ItemDataRole.UserRole, keys[r])
+            table.setItem(r, c, item)
+    table.setSortingEnabled(True)
+    table.sortByColumn(table.horizontalHeader().sortIndicatorSection(), table.horizontalHeader().sortIndicatorOrder())
+
+
+def local_time(iso_text: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A stored UTC time shown in Beijing time."""
+    if not iso_text:
+        return ""
+    from meetkit.clock import parse_iso
+
+    return parse_iso(iso_text).astimezone(BEIJING).strftime(fmt)
+
+
+def selected_keys(table: QTableWidget) -> list[Any]:
+    rows = sorted({index.row() for index in table.selectionModel().selectedRows()})
+    keys = []
+    for r in rows:
+        item = table.item(r, 0)
+        if item is not None:
+            keys.append(item.data(Qt.ItemDataRole.UserRole))
+    return keys
