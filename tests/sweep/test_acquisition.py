@@ -1,0 +1,159 @@
+"""The acquisition engine over real sockets: hop metadata, drops counted, lost source → partial."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from _rtltcp_peer import RtlTcpPeer
+from meetkit.clock import FixedClock
+from meetkit.errors import ErrorCode, MeetkitError
+from meetkit.sweep.acquisition import Acquisition
+from meetkit.sweep.hopplan import plan_span
+from meetkit.sweep.sources import open_source
+from meetkit.sweep.sources.recording import RecordingSource
+from meetkit.sweep.sources.rtltcp import RtlTcpSource
+
+CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc))
+REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "recordings-real"
+
+
+def test_blocks_carry_hop_pass_and_keep_band() -> None:
+    plan = plan_span(100e6, 110e6, dwell_samples=4096, settle_s=0.002, passes=2)
+    with RtlTcpPeer(rate_bytes_per_s=None) as peer:
+        src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK)
+        acq = Acquisition(src, plan, gain_db=20.7, ppm=2, clock=CLOCK)
+        blocks = list(acq.blocks())
+        src.close()
+        commands = list(peer.commands)
+    n = len(plan.hops)
+    assert n == 6
+    assert [(b.info.pass_index, b.info.hop_index) for b in blocks] == [(p, h) for p in range(2) for h in range(n)]
+    for b in blocks:
+        hop = plan.hops[b.info.hop_index]
+        assert len(b) == 4096 and b.info.centre_hz == hop.centre_hz
+        assert b.info.extra["keep_lo_hz"] == hop.keep_lo_hz and b.info.extra["keep_hi_hz"] == hop.keep_hi_hz
+        assert b.info.gain_db == 20.7
+    assert acq.result.hops_done == 12 and acq.result.passes_done == 2
+    assert not acq.result.partial and acq.result.error is None
+    assert acq.result.dropped_samples == 0 and acq.result.samples_delivered == 12 * 4096
+    # the receiver was set up before the first tune: rate, manual gain 20.7 dB, ppm 2
+    assert commands[:4] == [(0x02, 2400000), (0x03, 1), (0x04, 207), (0x05, 2)]
+    assert [c for c in commands if c[0] == 0x01] == [(0x01, int(h.centre_hz)) for h in plan.hops] * 2
+
+
+def test_slow_consumer_drops_are_counted_never_silent() -> None:
+    plan = plan_span(100e6, 120e6, dwell_samples=8192, settle_s=0.0)
+    hops = len(plan.hops)
+    with RtlTcpPeer(rate_bytes_per_s=None) as peer:
+        src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK)
+        acq = Acquisition(src, plan, clock=CLOCK, queue_blocks=2)
+        got = []
+        for block in acq.blocks():
+            got.append(block)
+            if len(got) == 1:  # processing stalls until capture has walked every hop
+                deadline = time.monotonic() + 10
+                while acq.result.hops_done < hops and time.monotonic() < deadline:
+                    time.sleep(0.01)
+        src.close()
+    r = acq.result
+    assert r.hops_done == hops
+    assert r.blocks_delivered == len(got) and r.blocks_delivered + r.blocks_dropped == hops
+    assert r.blocks_dropped >= hops - 3
+    assert r.dropped_samples == r.blocks_dropped * 8192
+    assert not r.partial
+
+
+def test_dropped_samples_are_reported_on_the_next_delivered_block() -> None:
+    plan = plan_span(100e6, 200e6, dwell_samples=4096, settle_s=0.0)  # 56 hops, paced like a dongle
+    with RtlTcpPeer(rate_bytes_per_s=4.8e6, chunk_bytes=4096) as peer:
+        src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK)
+        acq = Acquisition(src, plan, clock=CLOCK, queue_blocks=1)
+        got = []
+        for block in acq.blocks():
+            got.append(block)
+            if len(got) == 1:
+                while acq.result.blocks_dropped < 2:
+                    time.sleep(0.001)
+        src.close()
+    r = acq.result
+    reported = sum(b.info.dropped for b in got)
+    assert reported >= 2 * 4096  # the first block after the stall says what was lost before it
+    assert reported <= r.dropped_samples and (r.dropped_samples - reported) % 4096 == 0
+    assert r.blocks_delivered + r.blocks_dropped == len(plan.hops) == r.hops_done
+
+
+def test_server_closing_mid_sweep_gives_partial_result_with_message() -> None:
+    plan = plan_span(100e6, 130e6, dwell_samples=4096, settle_s=0.001)
+    with RtlTcpPeer(close_after_tunes=6, rate_bytes_per_s=None) as peer:
+        src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK, timeout_s=2.0)
+        acq = Acquisition(src, plan, clock=CLOCK)
+        blocks = list(acq.blocks())
+        src.close()
+    r = acq.result
+    assert len(blocks) == 5 and r.hops_done == 5
+    assert r.partial and r.passes_done == 0
+    assert r.error is not None and "lost" in r.error and f"hop 6 of {len(plan.hops)}" in r.error
+    assert "已中断" in (r.error_zh or "")
+
+
+def test_lost_before_anything_was_read_raises() -> None:
+    plan = plan_span(100e6, 110e6, dwell_samples=4096)
+    with RtlTcpPeer(close_after_tunes=1) as peer:
+        src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK, timeout_s=2.0)
+        acq = Acquisition(src, plan, clock=CLOCK)
+        with pytest.raises(MeetkitError) as err:
+            list(acq.blocks())
+        src.close()
+    assert err.value.code is ErrorCode.SOURCE_LOST
+    assert acq.result.partial
+
+
+def test_stop_event_ends_early_and_marks_partial() -> None:
+    plan = plan_span(100e6, 200e6, dwell_samples=4096, settle_s=0.0)
+    stop = threading.Event()
+    with RtlTcpPeer(rate_bytes_per_s=None) as peer:
+        src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK)
+        acq = Acquisition(src, plan, clock=CLOCK, stop_event=stop)
+        count = 0
+        for _ in acq.blocks():
+            count += 1
+            if count == 3:
+                stop.set()
+        src.close()
+    assert acq.result.stopped and acq.result.partial
+    assert acq.result.hops_done < len(plan.hops)
+
+
+def test_consumer_breaking_out_stops_capture_thread() -> None:
+    plan = plan_span(100e6, 300e6, dwell_samples=4096, settle_s=0.0)
+    with RtlTcpPeer(rate_bytes_per_s=None) as peer:
+        src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK)
+        acq = Acquisition(src, plan, clock=CLOCK)
+        gen = acq.blocks()
+        next(gen)
+        gen.close()
+        src.close()
+    assert acq._thread is not None and not acq._thread.is_alive()
+    assert acq.result.hops_done < len(plan.hops)
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="../shared/recordings-real not present")
+def test_recording_replays_through_the_same_engine() -> None:
+    src = open_source(str(REAL / "ism-433MHz-ook-bursts.sigmf-meta"), CLOCK)
+    assert isinstance(src, RecordingSource)
+    acq = Acquisition(src, None, clock=CLOCK, queue_blocks=2)
+    blocks = list(acq.blocks())
+    src.close()
+    assert sum(len(b) for b in blocks) == 262144 and len(blocks) == 8
+    assert all(b.info.centre_hz == 433.92e6 and b.info.rate_sps == 250e3 for b in blocks)
+    assert acq.result.dropped_samples == 0 and not acq.result.partial
+    assert acq.result.passes_done == 1
+    # OOK bursts: the strongest block is far above the quietest
+    power = [float(np.mean(np.abs(b.samples) ** 2)) for b in blocks]
+    assert max(power) > 2 * min(power)
