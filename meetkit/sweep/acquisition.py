@@ -157,6 +157,7 @@ class Acquisition:
         src: Any = self.source
         block_samples = self.plan.dwell_samples if self.plan is not None else 32768
         last_pass = 0
+        last_capture: tuple[Any, ...] | None = None
         for block in src.iter_blocks(block_samples):
             if self._halted():
                 return
@@ -165,8 +166,11 @@ class Acquisition:
                 with self._lock:
                     self.result.passes_done = block.info.pass_index
                 last_pass = block.info.pass_index
-            with self._lock:
-                self.result.hops_done += 1
+            capture = (block.info.pass_index, block.info.hop_index, block.info.extra.get("capture_index"))
+            if capture != last_capture:
+                last_capture = capture
+                with self._lock:
+                    self.result.hops_done += 1
             self._deliver(block, live=False)
         with self._lock:
             self.result.passes_done = last_pass + 1
