@@ -1,0 +1,1 @@
+"""Controlled documents: numbered copies, the custody ledger, reconciliation, destruction, notebooks and recordings."""

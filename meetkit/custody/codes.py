@@ -1,0 +1,128 @@
+"""The scannable code printed on every controlled copy, and telling it apart from a badge.
+
+A copy code reads ``CP-<meeting>-<number>-<check>``, e.g. ``CP-12-00007-K``: the meeting id,
+the copy's number (unique within the meeting, five digits or more) and one check character
+(ISO 7064 MOD 31,30 over ``CP<meeting>P<number>``), which catches every single mistyped
+character and every swap of two neighbours. The check character is drawn from the badge
+alphabet (digits and the twenty letters no keyboard layout moves), so like a badge it
+comes out the same through a keyboard-wedge scanner on a US, UK, German or French host;
+the separators, which do move, are mapped back by :func:`normalise` (German ``ß``, French
+``)`` and the French digit row). Badge tokens (``meetkit.badges``) are
+uppercase letters and digits only, so a hyphenated ``CP-`` code can never be one; when a
+badge is scanned where a copy is expected, :func:`parse_copy_code` says so.
+
+Scanners and people add noise: surrounding whitespace, lower case (caps lock), full-width
+characters from a Chinese input method, underscores or spaces instead of hyphens. All of
+that is normalised away before parsing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from meetkit.errors import InvalidInput
+
+PREFIX = "CP"
+# Same 30 symbols as badge tokens: digits plus the letters no keyboard layout moves.
+ALPHABET = "0123456789BCDEFGHIJKLNOPRSTUVX"
+_MOD = len(ALPHABET)
+_CODE_RE = re.compile(r"^CP-(\d{1,9})-(\d{1,9})-([0-9A-Z])$")
+_BADGE_RE = re.compile(r"^[A-Z0-9]{20,}$")
+# A French (AZERTY) host types the US minus key as ')' and the unshifted digit row as these.
+_AZERTY = {"&": "1", "é": "2", "É": "2", '"': "3", "'": "4", "(": "5", "-": "6", "è": "7", "È": "7", "_": "8",
+           "ç": "9", "Ç": "9", "à": "0", "À": "0", ")": "-", "°": "-"}
+_SEPARATORS = {"_": "-", " ": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u30fc": "-"}
+NUMBER_WIDTH = 5
+
+
+@dataclass(frozen=True)
+class CopyCode:
+    meeting_id: int
+    number: int
+
+    @property
+    def text(self) -> str:
+        return format_copy_code(self.meeting_id, self.number)
+
+
+def check_char(payload: str) -> str:
+    """ISO 7064 MOD 31,30 (hybrid) check character over ``payload`` (symbols of ALPHABET)."""
+    p = _MOD
+    for ch in payload:
+        value = ALPHABET.index(ch)
+        s = (p + value) % _MOD
+        if s == 0:
+            s = _MOD
+        p = (s * 2) % (_MOD + 1)
+    return ALPHABET[(_MOD + 1 - p) % _MOD]
+
+
+def _payload(meeting_id: int, number: int) -> str:
+    return f"{PREFIX}{meeting_id}P{number}"
+
+
+def format_copy_code(meeting_id: int, number: int) -> str:
+    if meeting_id < 1 or number < 1:
+        raise ValueError("meeting id and copy number must be positive")
+    return f"{PREFIX}-{meeting_id}-{number:0{NUMBER_WIDTH}d}-{check_char(_payload(meeting_id, number))}"
+
+
+def normalise(text: str) -> str:
+    """What a scanner or a person typed, as canonical upper-case ASCII."""
+    text = text.strip()
+    if ")" in text or "°" in text:  # typed through a French layout: ')' is where '-' should be
+        text = "".join(_AZERTY.get(ch, ch) for ch in text)
+    text = text.replace("ß", "-")  # German layout: the US minus key types ß
+    text = unicodedata.normalize("NFKC", text).strip().upper()
+    return "".join(_SEPARATORS.get(ch, ch) for ch in text)
+
+
+def looks_like_copy_code(text: str) -> bool:
+    return normalise(text).startswith(PREFIX + "-")
+
+
+def looks_like_badge(text: str) -> bool:
+    """Upper-case letters and digits only, long enough to be a badge token and not a
+    plain number someone typed."""
+    value = normalise(text)
+    return bool(_BADGE_RE.match(value)) and not value.isdigit()
+
+
+def parse_copy_code(text: str) -> CopyCode:
+    """Parse a scanned copy code. Every failure names what was scanned instead."""
+    value = normalise(text)
+    if not value:
+        raise InvalidInput("nothing was scanned", "未扫描到内容")
+    match = _CODE_RE.match(value)
+    if match is None:
+        if looks_like_badge(value):
+            raise InvalidInput(
+                "this is a badge, not a copy: scan the code on the document's cover label",
+                "这是参会证，不是文件份号：请扫描文件封面标签上的二维码",
+                scanned="badge",
+            )
+        if value.startswith(PREFIX + "-"):
+            raise InvalidInput(
+                f"{value!r} is a damaged copy code (expected CP-meeting-number-check): scan it again",
+                f"{value!r} 是残缺的文件份号码（应为 CP-会议-份号-校验位）：请重新扫描",
+                scanned="damaged",
+            )
+        raise InvalidInput(
+            f"{_short(value)!r} is not a copy code: scan the code on the document's cover label",
+            f"{_short(value)!r} 不是文件份号码：请扫描文件封面标签上的二维码",
+            scanned="unknown",
+        )
+    meeting_id, number, check = int(match.group(1)), int(match.group(2)), match.group(3)
+    if meeting_id < 1 or number < 1 or check_char(_payload(meeting_id, number)) != check:
+        raise InvalidInput(
+            f"{value!r} fails its check character (misread or mistyped): scan it again",
+            f"{value!r} 校验位不符（误读或输错）：请重新扫描",
+            scanned="bad_check",
+        )
+    return CopyCode(meeting_id, number)
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return value if len(value) <= limit else value[:limit] + "…"
