@@ -1,0 +1,125 @@
+"""Tuner artifacts: crystal harmonics, DC residue, and what moves with the tuning.
+
+- The RTL-SDR's 28.8 MHz reference crystal leaks harmonics ``n × 28.8 MHz`` into the front end:
+  a narrow carrier within ``3 kHz + 30 ppm`` of one is marked an artifact.
+- The LO leak at each hop's tuned centre is interpolated by the PSD; what survives it (a narrow
+  residue within ``dc_hz`` of a hop centre) is marked an artifact.
+- On a live source a candidate can be rechecked: tune so the candidate lands a quarter of the
+  sample rate to one side, then to the other, and measure the level at the candidate's *absolute*
+  frequency. A real emitter stays put; an artifact of the receiver (an image, a spur tied to the
+  LO) moves with the tuning, so at its old absolute frequency it is gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from meetkit.sweep.analysis.classify import Reason
+from meetkit.sweep.analysis.psd import PsdEngine, PsdSettings, to_db
+from meetkit.sweep.analysis.signals import Signal
+from meetkit.sweep.analysis.trace import Trace
+from meetkit.sweep.blocks import Source
+
+CRYSTAL_HZ = 28.8e6
+
+
+def crystal_harmonic(freq_hz: float, bandwidth_hz: float, *, max_bw_hz: float = 20e3, ppm: float = 30.0) -> int | None:
+    """The harmonic number n when the signal is a narrow carrier at n × 28.8 MHz, else None."""
+    n = int(round(freq_hz / CRYSTAL_HZ))
+    if n < 1 or bandwidth_hz > max_bw_hz:
+        return None
+    tol = 3e3 + freq_hz * ppm * 1e-6
+    return n if abs(freq_hz - n * CRYSTAL_HZ) <= tol else None
+
+
+def dc_residue(freq_hz: float, bandwidth_hz: float, hop_centres_hz: np.ndarray, *, dc_hz: float = 8e3, max_bw_hz: float = 20e3) -> float | None:
+    """The hop centre when the signal is a narrow residue at a tuned centre, else None."""
+    if hop_centres_hz.size == 0 or bandwidth_hz > max_bw_hz:
+        return None
+    i = int(np.argmin(np.abs(hop_centres_hz - freq_hz)))
+    centre = float(hop_centres_hz[i])
+    return centre if abs(centre - freq_hz) <= dc_hz else None
+
+
+def artifact_reasons(signal: Signal, trace: Trace) -> list[Reason]:
+    """Why the signal is a tuner artifact (empty when it is not)."""
+    reasons: list[Reason] = []
+    n = crystal_harmonic(signal.freq_hz, signal.bandwidth_hz)
+    if n is not None:
+        reasons.append(
+            Reason(
+                f"narrow carrier at {n} × 28.8 MHz: a harmonic of the receiver's crystal",
+                f"位于 {n} × 28.8 MHz 的窄带载波：接收机晶振谐波",
+            )
+        )
+    centres = np.array(sorted({s.centre_hz for s in trace.segments}), dtype=np.float64)
+    centre = dc_residue(signal.freq_hz, signal.bandwidth_hz, centres)
+    if centre is not None:
+        reasons.append(
+            Reason(
+                f"narrow residue at a tuned centre ({centre / 1e6:.4f} MHz): DC leak of the receiver",
+                f"位于调谐中心（{centre / 1e6:.4f} MHz）的窄带残留：接收机直流泄漏",
+            )
+        )
+    return reasons
+
+
+@dataclass
+class RecheckResult:
+    freq_hz: float
+    is_artifact: bool
+    levels_dbfs: list[float]  # level at the absolute frequency for each offset tuning
+    noise_dbfs: list[float]
+    reason: Reason
+
+
+def recheck(
+    source: Source,
+    freq_hz: float,
+    *,
+    rate_sps: float = 2.4e6,
+    n_samples: int = 65536,
+    bandwidth_hz: float = 10e3,
+    min_snr_db: float = 6.0,
+    settings: PsdSettings | None = None,
+) -> RecheckResult:
+    """Retune a live source ±rate/4 around a candidate and say whether it moved with the tuning.
+
+    The candidate is an artifact when, in at least one of the two offset tunings, its absolute
+    frequency shows less than ``min_snr_db`` over that tuning's noise floor.
+    """
+    if not getattr(source, "is_live", False):
+        raise ValueError("recheck needs a live source")
+    engine = PsdEngine(settings or PsdSettings())
+    source.set_sample_rate(rate_sps)
+    levels: list[float] = []
+    noises: list[float] = []
+    for sign in (-1.0, 1.0):
+        centre = freq_hz + sign * rate_sps / 4.0
+        source.tune(centre)
+        source.read(4096)  # settle: discard what was in flight while retuning
+        block = source.read(n_samples)
+        parts = engine.block(block.samples, centre, block.info.rate_sps)
+        spec = parts[0]
+        for extra in parts[1:]:
+            spec.sum_p += extra.sum_p
+            spec.n_frames += extra.n_frames
+        f = spec.freqs_hz()
+        band = np.abs(f - freq_hz) <= max(bandwidth_hz / 2.0, spec.bin_hz)
+        levels.append(float(np.max(to_db(spec.mean_p[band]))))
+        noises.append(float(np.median(to_db(spec.noise_p))))
+    moved = any(lv - nz < min_snr_db for lv, nz in zip(levels, noises))
+    f_mhz = freq_hz / 1e6
+    if moved:
+        reason = Reason(
+            f"{f_mhz:.4f} MHz vanished when the tuner was offset by a quarter of the sample rate: it moves with the tuning",
+            f"{f_mhz:.4f} MHz 在调谐偏移四分之一采样率后消失：随调谐移动，属接收机伪信号",
+        )
+    else:
+        reason = Reason(
+            f"{f_mhz:.4f} MHz stayed at its frequency with the tuner offset both ways: a real emitter",
+            f"{f_mhz:.4f} MHz 在调谐双向偏移后仍在原频率：真实发射源",
+        )
+    return RecheckResult(freq_hz, moved, levels, noises, reason)

@@ -1,0 +1,146 @@
+"""report.pdf of a sweep, on the kit's marked PDF base (classification mark and audit head hash on
+every page): summary, spectrum, suspects with close-ups, the full findings table, coverage and
+what was not covered, hardware and settings."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from meetkit.clock import Clock
+from meetkit.sweep.analysis.classify import KIND_ZH
+from meetkit.sweep.analysis.psd import to_db
+from meetkit.sweep.findings import STATUS_ZH, Finding
+
+if TYPE_CHECKING:
+    from meetkit.sweep.pipeline import SweepResult
+
+
+def _mhz(f: float) -> str:
+    return f"{f / 1e6:.4f}"
+
+
+def _bw(f: float) -> str:
+    return f"{f / 1e6:.2f} MHz" if f >= 1e6 else f"{f / 1e3:.1f} kHz"
+
+
+def _band(f: Finding) -> str:
+    return str(f.band.get("name_zh") or f.band.get("name")) if f.band else "—"
+
+
+def write_report(result: SweepResult, path: str | Path, *, clock: Clock, level: str = "内部", head_hash: str | None = None) -> Path:
+    from meetkit.reports.pdf import MarkedPdf
+    from meetkit.sweep.report.spectrum import render_zoom
+
+    doc = result.doc
+    pdf = MarkedPdf(level=level, title="射频检测报告 RF sweep report", head_hash=head_hash, printed_at=clock.now(), orientation="L")
+    pdf.add_page()
+    pdf.heading("射频检测报告  RF sweep report")
+    suspects = doc.suspects
+    counts: dict[str, int] = {}
+    for f in doc.findings:
+        counts[f.status] = counts.get(f.status, 0) + 1
+    acq = doc.extra.get("acquisition", {}) or {}
+    summary = [
+        ("频段配置 Profile", doc.profile or "—"),
+        ("信号源 Source", doc.source),
+        ("开始时间 Started", doc.started or "—"),
+        ("扫描遍数 Passes", doc.passes),
+        ("基线 Baseline", result.baseline.source if result.baseline else "无 none (every signal counts as new)"),
+        (
+            "结论 Result",
+            f"可疑信号 {len(suspects)} 个 suspects; "
+            + ", ".join(f"{STATUS_ZH.get(k, k)} {k}: {v}" for k, v in sorted(counts.items())),
+        ),
+    ]
+    if acq.get("partial"):
+        summary.append(("注意 Warning", f"扫描不完整 partial sweep: {acq.get('error_zh') or ''} {acq.get('error') or ''}"))
+    pdf.key_values(summary)
+    pdf.paragraph(
+        "可疑信号（新出现或比基线强 6 dB 以上）在技术员标记为友好、已排除或已申报之前会阻止会议开始。"
+        " Suspects (new, or at least 6 dB stronger than the baseline) block the meeting's gate until the technician marks them "
+        "friendly, resolved or declared."
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        spectrum = Path(result.out_dir or tmp) / "spectrum.png"
+        if spectrum.exists():
+            available = pdf.page_break_trigger - pdf.get_y() - 12
+            if available < 60:
+                pdf.add_page()
+                available = pdf.page_break_trigger - pdf.get_y() - 12
+            w = min(pdf.epw, available * 1800 / 760)
+            pdf.image(str(spectrum), x=pdf.l_margin + (pdf.epw - w) / 2, w=w)
+        pdf.paragraph("蓝：平均；浅蓝：最大保持；深灰：基线；浅灰：噪声底；三角形：检测到的信号（颜色表示状态）。 "
+                      "Blue: mean; light blue: max-hold; dark grey: baseline; light grey: noise floor; triangles: findings coloured by status.", size=8)
+        # suspects first, with close-ups
+        pdf.add_page()
+        pdf.subheading(f"可疑信号 Suspects ({len(suspects)})")
+        if not suspects:
+            pdf.paragraph("未发现新出现或增强的信号。 No new or stronger emitter was found.")
+        noise_db = to_db(result.detection.noise_p) if len(result.detection.noise_p) else None
+        base = result.baseline.trace if result.baseline else None
+        for i, f in enumerate(suspects[:12], start=1):
+            if pdf.get_y() > pdf.h - 95:
+                pdf.add_page()
+            pdf.set_font("cjk", "B", 10)
+            pdf.cell(
+                pdf.epw, 6,
+                f"{i}. {_mhz(f.freq_hz)} MHz  {KIND_ZH.get(f.kind, f.kind)} {f.kind}  ({STATUS_ZH.get(f.status, f.status)} {f.status}, "
+                f"置信度 confidence {f.confidence:.2f})",
+                new_x="LMARGIN", new_y="NEXT",
+            )
+            y0 = pdf.get_y()
+            zoom = Path(tmp) / f"zoom{i}.png"
+            render_zoom(result.trace, f, zoom, baseline=base, noise_dbfs=noise_db, title=f"{_mhz(f.freq_hz)} MHz")
+            pdf.image(str(zoom), x=pdf.l_margin, y=y0, w=130)
+            pdf.set_xy(pdf.l_margin + 135, y0)
+            pdf.set_font("cjk", "", 8.5)
+            lines = [
+                f"带宽 Bandwidth: {_bw(f.bandwidth_hz)}",
+                f"峰值 Peak: {f.peak_dbfs:.1f} dBFS; 平均 Mean: {f.mean_dbfs:.1f} dBFS; 信噪比 SNR: {f.snr_db:.1f} dB",
+                f"占用率 Occupancy: {f.occupancy * 100:.0f}%; 出现 Passes seen: {f.passes_seen}/{doc.passes}",
+                f"首次/最后 First/last seen: {f.first_seen or '—'} / {f.last_seen or '—'}",
+                f"频段 Band: {_band(f)}",
+            ] + [f"· {r.zh} / {r.en}" for r in f.reasons]
+            pdf.multi_cell(pdf.epw - 135, 4.2, "\n".join(lines), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_y(max(pdf.get_y(), y0 + 57) + 3)
+    # all findings
+    pdf.add_page()
+    pdf.subheading(f"全部信号 All findings ({len(doc.findings)})")
+    rows: list[list[Any]] = []
+    for i, f in enumerate(sorted(doc.findings, key=lambda x: x.freq_hz), start=1):
+        rows.append([
+            i, _mhz(f.freq_hz), _bw(f.bandwidth_hz), f"{f.peak_dbfs:.1f}", f"{f.mean_dbfs:.1f}", f"{f.snr_db:.1f}",
+            f"{f.occupancy * 100:.0f}%", f"{STATUS_ZH.get(f.status, f.status)}\n{f.status}",
+            f"{KIND_ZH.get(f.kind, f.kind)}\n{f.kind} ({f.confidence:.2f})", _band(f), f"{f.passes_seen}/{doc.passes}",
+        ])
+    pdf.table(
+        ["#", "MHz", "带宽 BW", "峰值 Peak dBFS", "平均 Mean dBFS", "SNR dB", "占用 Occ.", "状态 Status", "类型 Kind", "频段 Band", "遍 Passes"],
+        rows,
+        widths=[6, 18, 16, 14, 14, 11, 11, 18, 30, 40, 11],
+        font_size=7,
+    )
+    # coverage
+    pdf.subheading("覆盖范围 Coverage")
+    covered = "; ".join(f"{lo / 1e6:.3f}–{hi / 1e6:.3f}" for lo, hi in doc.covered) or "—"
+    pdf.paragraph(f"已覆盖 Covered (MHz): {covered}", size=8.5)
+    pdf.subheading("未覆盖 Not covered")
+    pdf.table(["MHz", "原因 Reason"], [[f"{lo / 1e6:.1f}–{hi / 1e6:.1f}", why] for lo, hi, why in doc.not_covered], widths=[30, 200], font_size=7.5)
+    # hardware and settings
+    pdf.subheading("设备与设置 Hardware and settings")
+    hw = doc.extra.get("hardware", {}) or {}
+    settings = doc.extra.get("settings", {}) or {}
+    plan = doc.extra.get("plan") or {}
+    pairs: list[tuple[str, Any]] = [(f"hardware {k}", v) for k, v in hw.items() if k not in ("warnings",)]
+    pairs += [(f"analysis {k}", v) for k, v in settings.items()]
+    pairs += [(f"plan {k}", plan[k]) for k in ("rate_sps", "crop", "settle_s", "dwell_samples", "hop_count", "hardware_time_s") if k in plan]
+    pairs += [(f"acquisition {k}", acq[k]) for k in ("hops_done", "passes_done", "dropped_samples", "partial", "error", "wall_time_s") if k in acq]
+    pdf.key_values([(k, str(v)[:300]) for k, v in pairs], key_width=60)
+    pdf.paragraph(
+        "检测方法：每跳平均周期图（汉宁窗），按区域稳健估计噪声底，对平均迹线和最大保持迹线分别做恒虚警（CFAR）门限检测。"
+        " Method: averaged periodogram per hop (Hann window), robust regional noise floor, CFAR thresholds on the mean and the "
+        "max-hold traces from the number of averages and a per-bin false-alarm probability; levels are uncalibrated dBFS.",
+        size=8,
+    )
+    return pdf.save(path)
