@@ -1,0 +1,1 @@
+"""Badges: signed tokens, badge rendering, print sheets and the issue register."""

@@ -1,0 +1,1 @@
+"""The registration desk: sign-in, presence, device custody, attendance."""
