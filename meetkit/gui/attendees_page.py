@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from meetkit import attendees
 from meetkit.gui.context import GuiContext
-from meetkit.gui.widgets import fill_table, local_time, make_table, run_action, selected_keys
+from meetkit.gui.widgets import fill_table, local_time, make_table, ok_cancel, run_action, selected_keys
 from meetkit.vetting.idnumbers import mask_id_number
 
 
@@ -217,7 +217,7 @@ class ImportDialog(QDialog):
         self.skip_bad = QCheckBox(t("Import the good rows, skip the rest"))
         self.skip_bad.setVisible(bool(rows) and parsed.file_error is None)
         layout.addWidget(self.skip_bad)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = ok_cancel(t)
         self.import_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.import_button.setText(t("Import"))
         self.import_button.setEnabled(parsed.file_error is None and bool(preview.importable) and not rows)
@@ -266,7 +266,7 @@ class AttendeeDialog(QDialog):
         photo = QPushButton(t("Choose photo…"))
         photo.clicked.connect(self._choose_photo)
         form.addRow(t("Photo"), photo)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = ok_cancel(t)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

@@ -25,6 +25,7 @@ from meetkit import operators
 from meetkit.clock import Clock
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
+from meetkit.gui.widgets import ok_cancel
 from meetkit.i18n import Translator
 from meetkit.store import Store, create_store, open_store
 
@@ -169,7 +170,7 @@ class NewStoreDialog(QDialog):
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         form.addRow(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = ok_cancel(tr)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Create"))
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from meetkit import meetings
 from meetkit.gui.context import GuiContext
-from meetkit.gui.widgets import BEIJING, fill_table, make_table, run_action, selected_keys
+from meetkit.gui.widgets import BEIJING, fill_table, make_table, ok_cancel, run_action, selected_keys
 from meetkit.levels import LEVELS
 
 
@@ -101,7 +100,7 @@ class NewMeetingDialog(QDialog):
         form.addRow(t("Ends"), self.ends)
         form.addRow(t("Chair"), self.chair)
         form.addRow(t("Organizing unit"), self.organizer)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = ok_cancel(t)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)

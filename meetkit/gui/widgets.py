@@ -7,7 +7,15 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialogButtonBox,
+    QHeaderView,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
@@ -74,3 +82,11 @@ def selected_keys(table: QTableWidget) -> list[Any]:
         if item is not None:
             keys.append(item.data(Qt.ItemDataRole.UserRole))
     return keys
+
+
+def ok_cancel(tr: Callable[..., str], ok_text: str = "OK") -> QDialogButtonBox:
+    """OK/Cancel buttons in the operator's language."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr(ok_text))
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+    return buttons
