@@ -43,7 +43,14 @@ def vetting_done(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
     return found
 
 
-CHECKS: tuple[Callable[[Store, Meeting, str], list[Blocker]], ...] = (vetting_done,)
+def checklists_and_sweep(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
+    """Before 'in_session' and 'closed': see ``meetkit.checklists.gates``."""
+    from meetkit.checklists.gates import checklist_gates
+
+    return checklist_gates(store, meeting, target)
+
+
+CHECKS: tuple[Callable[[Store, Meeting, str], list[Blocker]], ...] = (vetting_done, checklists_and_sweep)
 
 
 def blockers(store: Store, meeting: Meeting, target: str) -> list[Blocker]:

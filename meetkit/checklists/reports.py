@@ -1,0 +1,178 @@
+"""PDF printouts of checklists: one checklist with its items, photos as thumbnails, follow-ups
+and signatures; and a summary of every checklist of a meeting. Both on the marked PDF base
+(classification mark on every page, audit head hash in the footer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+from meetkit import audit
+from meetkit.checklists.followups import Followup, list_followups
+from meetkit.checklists.instances import OUTCOME_ZH, STATUS_EN, STATUS_ZH, ChecklistView, checklist_view, checklist_views
+from meetkit.checklists.sweep_status import sweep_status
+from meetkit.checklists.templates import KIND_EN, KIND_ZH
+from meetkit.clock import Clock, parse_iso
+from meetkit.levels import mark
+from meetkit.meetings import ROOM_KIND_ZH, STATE_ZH, Meeting, get_meeting
+from meetkit.operators import Actor
+from meetkit.reports.pdf import MarkedPdf
+from meetkit.store import Store
+from meetkit.store import checklists as sql
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+OUTCOME_TEXT = {"pass": "合格 pass", "fail": "不合格 FAIL", "na": "不适用 n/a", None: "未检查 —"}
+
+
+def local(at: str | None) -> str:
+    """Stored UTC text as Beijing time for print, e.g. '2026-11-30 09:05'."""
+    if not at:
+        return "—"
+    return parse_iso(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def new_pdf(store: Store, clock: Clock, actor: Actor | None, meeting: Meeting, title: str) -> MarkedPdf:
+    pdf = MarkedPdf(
+        level=meeting.level, title=title, head_hash=audit.head_hash(store), printed_at=clock.now(),
+        printed_by=actor.name if actor else "",
+    )
+    pdf.add_page()
+    return pdf
+
+
+def meeting_lines(meeting: Meeting) -> list[tuple[str, str]]:
+    return [
+        ("会议 Meeting", f"{meeting.title}（第 {meeting.id} 号）"),
+        ("密级 Level", mark(meeting.level)),
+        ("时间 Time", f"{local(meeting.starts_at.isoformat())} – {local(meeting.ends_at.isoformat())}"),
+        ("地点 Venue", meeting.venue or "—"),
+        ("状态 State", f"{STATE_ZH.get(meeting.state, meeting.state)} {meeting.state}"),
+    ]
+
+
+def sign_text(view: ChecklistView) -> str:
+    signers = "；".join(f"{name}（{local(at)}）" for name, at in view.sign.signers) or "—"
+    return f"{STATUS_ZH[view.sign.status]} {STATUS_EN[view.sign.status]} · {len(view.sign.signers)}/{view.sign.required} · {signers}"
+
+
+def render_checklist(pdf: MarkedPdf, store: Store, view: ChecklistView, followups: list[Followup], with_photos: bool = True) -> None:
+    pdf.heading(f"{view.title_zh}：{view.room_name}", 14)
+    pdf.paragraph(f"{view.title_en} · {view.room_name}")
+    pdf.key_values([
+        ("检查表 Checklist", f"第 {view.id} 号 · {KIND_ZH[view.kind]} {KIND_EN[view.kind]} · 模板 {view.template_name}"),
+        ("房间 Room", f"{view.room_name}（{ROOM_KIND_ZH.get(view.room_kind, view.room_kind)} {view.room_kind}）"),
+        ("进度 Progress", f"已检查 {view.done}/{view.total} · 不合格 {view.failed} · 未处理跟进 {view.open_followups}"),
+        ("签字 Sign-off", sign_text(view)),
+        ("建立 Created", f"{local(view.created_at)} · {view.created_by}"),
+    ])
+    for operator, at, reason in view.sign.reopenings:
+        pdf.paragraph(f"重新打开 Reopened {local(at)} · {operator} · 理由 reason: {reason}", 8.5)
+    sections: list[tuple[str, list]] = []
+    for item in view.items:
+        title = f"{item.section_zh} {item.section_en}".strip() or "检查项 Items"
+        if not sections or sections[-1][0] != title:
+            sections.append((title, []))
+        who = f"{item.operator or ''} {local(item.at) if item.at else ''}".strip() or ("账簿 ledger" if item.auto else "—")
+        result = OUTCOME_TEXT[item.outcome] + (" · 已找回 recovered" if item.copy_found else "")
+        note = item.note + (f"（照片 {len(item.photo_ids)} 张）" if item.photo_ids else "")
+        sections[-1][1].append([str(item.position), f"{item.zh}\n{item.en}", result, note, who])
+    for title, rows in sections:
+        pdf.subheading(title)
+        pdf.table(["序号 No.", "检查项 Item", "结果 Result", "备注 Note", "检查人 / 时间 By / at"], rows, [10, 80, 24, 42, 30], font_size=8)
+    if with_photos:
+        render_photos(pdf, store, view)
+    if followups:
+        pdf.subheading("跟进事项 Follow-ups")
+        pdf.table(
+            ["编号 No.", "事项 What", "负责人 / 期限 Owner / due", "处理 Resolution"],
+            [[str(f.id), f.description, f"{f.owner}\n{local(f.due_at)}",
+              f"{f.resolved_by} {local(f.resolved_at)}\n{f.resolution}" if not f.open else "未处理 OPEN"] for f in followups],
+            [12, 90, 36, 48], font_size=8,
+        )
+
+
+def render_photos(pdf: MarkedPdf, store: Store, view: ChecklistView) -> None:
+    photos = sql.photos(store, view.id)
+    if not photos:
+        return
+    positions = {i.id: i.position for i in view.items}
+    pdf.subheading(f"照片 Photos（{len(photos)}）")
+    size_mm = 40.0
+    gap = 4.0
+    per_row = max(1, int((pdf.epw + gap) // (size_mm + gap)))
+    for index, photo in enumerate(photos):
+        column = index % per_row
+        if column == 0:
+            if pdf.get_y() + size_mm + 10 > pdf.page_break_trigger:
+                pdf.add_page()
+            row_y = pdf.get_y()
+        x = pdf.l_margin + column * (size_mm + gap)
+        pdf.image(io.BytesIO(bytes(photo["thumbnail"])), x=x, y=row_y, w=size_mm, h=size_mm, keep_aspect_ratio=True)
+        pdf.set_font("cjk", "", 6.5)
+        pdf.set_xy(x, row_y + size_mm + 0.5)
+        caption = f"第{positions.get(int(photo['item_id']), '?')}项 · {photo['filename'][:22]}\n{photo['sha256'][:16]} · {photo['operator']}"
+        pdf.multi_cell(size_mm, 3, caption)
+        if column == per_row - 1 or index == len(photos) - 1:
+            pdf.set_xy(pdf.l_margin, row_y + size_mm + 8)
+
+
+def checklist_pdf(store: Store, clock: Clock, actor: Actor | None, meeting_id: int, checklist_id: int, out: str | Path) -> Path:
+    meeting = get_meeting(store, meeting_id)
+    view = checklist_view(store, checklist_id, meeting_id)
+    pdf = new_pdf(store, clock, actor, meeting, f"检查表 Checklist {view.id} · {view.room_name}")
+    pdf.key_values(meeting_lines(meeting))
+    render_checklist(pdf, store, view, list_followups(store, meeting_id, checklist_id))
+    pdf.ln(6)
+    pdf.set_font("cjk", "", 10)
+    needed = view.sign.required
+    for n in range(needed):
+        name = view.sign.signers[n][0] if n < len(view.sign.signers) else ""
+        pdf.cell(pdf.epw / 2, 8, f"检查人签字 Inspector {n + 1}: {name} ____________________")
+        pdf.ln(9)
+    return pdf.save(out)
+
+
+def summary_rows(views: list[ChecklistView]) -> list[list[str]]:
+    return [
+        [str(v.id), f"{KIND_ZH[v.kind]}\n{v.kind}", f"{v.room_name}\n{ROOM_KIND_ZH.get(v.room_kind, v.room_kind)}",
+         f"{v.done}/{v.total}", str(v.failed), str(v.open_followups), str(len(v.copies_still_out)), sign_text(v)]
+        for v in views
+    ]
+
+
+SUMMARY_HEADERS = ["编号 No.", "类型 Kind", "房间 Room", "进度 Done", "不合格 Fail", "跟进 Open", "未收回 Copies out", "签字 Sign-off"]
+SUMMARY_WIDTHS = [12, 16, 30, 16, 14, 14, 16, 62]
+
+
+def summary_pdf(store: Store, clock: Clock, actor: Actor | None, meeting_id: int, out: str | Path) -> Path:
+    from meetkit import gates
+    from meetkit.meetings import next_state
+
+    meeting = get_meeting(store, meeting_id)
+    views = checklist_views(store, meeting_id)
+    pdf = new_pdf(store, clock, actor, meeting, f"检查表汇总 Checklist summary · 会议 {meeting.id}")
+    pdf.heading("检查表汇总 Checklist summary")
+    pdf.key_values(meeting_lines(meeting))
+    if views:
+        pdf.table(SUMMARY_HEADERS, summary_rows(views), SUMMARY_WIDTHS, font_size=8)
+    else:
+        pdf.paragraph("尚未建立检查表。No checklist has been made yet.")
+    status = sweep_status(store, meeting_id)
+    pdf.subheading("频谱检测 Sweep")
+    pdf.paragraph(f"{status.summary_zh}\n{status.summary_en}")
+    followups = list_followups(store, meeting_id)
+    if followups:
+        pdf.subheading("跟进事项 Follow-ups")
+        pdf.table(
+            ["编号 No.", "检查表 Checklist", "事项 What", "负责人 / 期限 Owner / due", "状态 State"],
+            [[str(f.id), str(f.checklist_id), f.description, f"{f.owner}\n{local(f.due_at)}",
+              "未处理 OPEN" if f.open else f"已处理 {f.resolved_by} {local(f.resolved_at)}\n{f.resolution}"] for f in followups],
+            [12, 16, 80, 34, 44], font_size=8,
+        )
+    nxt = next_state(meeting.state)
+    if nxt:
+        pdf.subheading(f"下一状态 Next state: {STATE_ZH[nxt]} {nxt}")
+        found = gates.blockers(store, meeting, nxt)
+        pdf.paragraph("\n".join(f"• {b.zh}\n  {b.en}" for b in found) if found else "无阻碍。Nothing blocks it.")
+    return pdf.save(out)
