@@ -1,9 +1,175 @@
-"""CLI commands under 'meetkit sweep': sweep_analysis."""
+"""CLI commands under 'meetkit sweep': run, analyze, import-csv, monitor, locate (analysis side)."""
 
 from __future__ import annotations
 
 import argparse
+import time
+from typing import Any
 
 
 def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    return None
+    p = group.add_parser(
+        "run",
+        help="sweep a profile from a live source and analyse it (扫描并分析)",
+        description="Sweep a band profile from a dongle, an rtl_tcp server or the simulator, detect and classify "
+        "emitters against an optional baseline, and write findings.json, trace.csv, spectrum.png, report.pdf and "
+        "IQ snippets to --out.",
+    )
+    p.add_argument("--source", required=True, help="rtlsdr[:INDEX], rtltcp:HOST:PORT or a recording path")
+    p.add_argument("--profile", default="china-default", help="band profile (default china-default)")
+    p.add_argument("--passes", type=int, default=2, help="passes over the profile (default 2)")
+    _common(p)
+    p.add_argument("--gain", type=float, default=None, help="tuner gain in dB (default automatic)")
+    p.add_argument("--dwell", type=int, default=None, help="samples per hop (default the hop plan's)")
+    p.set_defaults(func=handle_run)
+
+    p = group.add_parser(
+        "analyze",
+        help="analyse recordings (分析录音)",
+        description="Analyse SigMF (single- or multi-capture), .cu8 or .cfile recordings like a sweep.",
+    )
+    p.add_argument("recordings", nargs="+", metavar="RECORDING")
+    _common(p)
+    p.set_defaults(func=handle_analyze)
+
+    p = group.add_parser(
+        "import-csv",
+        help="import an rtl_power / rtl_power_fftw / hackrf_sweep CSV (导入扫频 CSV)",
+        description="Read an rtl_power-style CSV into a trace usable as a baseline (the --out directory) "
+        "and analyse it like a sweep. Bad lines are skipped and counted unless --strict.",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--baseline", default=None, help="baseline: previous output directory, CSV or recording")
+    p.add_argument("--strict", action="store_true", help="stop at the first bad line")
+    p.set_defaults(func=handle_import)
+
+    p = group.add_parser(
+        "monitor",
+        help="repeat sweeps and alert when a new emitter appears (持续监测)",
+        description="Sweep the profile again and again; print one JSON line per alert (time, frequency, kind). "
+        "Without --baseline the first sweep is the reference.",
+    )
+    p.add_argument("--source", required=True)
+    p.add_argument("--profile", default="phones", help="band profile, a subset is faster (default phones)")
+    p.add_argument("--baseline", default=None)
+    p.add_argument("--friendly", default=None, help="JSON list of declared emitters")
+    p.add_argument("--max-sweeps", type=int, default=None, help="stop after this many sweeps (default: until Ctrl-C)")
+    p.add_argument("--dwell", type=int, default=None, help="samples per hop")
+    p.set_defaults(func=handle_monitor)
+
+    p = group.add_parser(
+        "locate",
+        help="level meter at one frequency, 10 readings a second (信号强度计)",
+        description="Print the level of one frequency ten times a second, to walk the room towards an emitter.",
+    )
+    p.add_argument("--source", required=True)
+    p.add_argument("--freq", required=True, help="frequency, e.g. 645.5M or 645500000")
+    p.add_argument("--seconds", type=float, default=10.0, help="how long (default 10 s)")
+    p.add_argument("--bandwidth", default="25k", help="measurement bandwidth (default 25 kHz)")
+    p.set_defaults(func=handle_locate)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--baseline", default=None, help="baseline: previous output directory, CSV or recording")
+    p.add_argument("--friendly", default=None, help="JSON list of declared emitters: [{freq_hz, name, tolerance_hz}]")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--level", default="内部", help="classification mark of the report (default 内部)")
+
+
+def _baseline(args: argparse.Namespace, ctx: Any) -> Any:
+    from meetkit.sweep.pipeline import load_baseline
+
+    return load_baseline(args.baseline, ctx.clock) if getattr(args, "baseline", None) else None
+
+
+def _friendly(args: argparse.Namespace) -> Any:
+    from meetkit.sweep.analysis.baseline import load_friendly
+
+    return load_friendly(args.friendly) if getattr(args, "friendly", None) else None
+
+
+def _level(args: argparse.Namespace) -> str:
+    from meetkit.levels import parse_level
+
+    return parse_level(args.level)
+
+
+def handle_run(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.pipeline import run_sweep
+
+    result = run_sweep(
+        args.source,
+        args.profile,
+        args.passes,
+        args.out,
+        clock=ctx.clock,
+        baseline=_baseline(args, ctx),
+        friendly=_friendly(args),
+        gain_db=args.gain,
+        dwell_samples=args.dwell,
+        level=_level(args),
+    )
+    ctx.out(result.summary())
+    return 0
+
+
+def handle_analyze(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.pipeline import analyze_recordings
+
+    result = analyze_recordings(
+        list(args.recordings),
+        args.out,
+        clock=ctx.clock,
+        baseline=_baseline(args, ctx),
+        friendly=_friendly(args),
+        level=_level(args),
+    )
+    ctx.out(result.summary())
+    return 0
+
+
+def handle_import(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.pipeline import import_csv
+
+    result, skipped = import_csv(args.file, args.out, clock=ctx.clock, baseline=_baseline(args, ctx), strict=args.strict)
+    ctx.out({**result.summary(), "skipped_lines": skipped})
+    return 0
+
+
+def handle_monitor(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.pipeline import monitor
+
+    for alert in monitor(
+        args.source,
+        args.profile,
+        clock=ctx.clock,
+        baseline=_baseline(args, ctx),
+        friendly=_friendly(args),
+        max_sweeps=args.max_sweeps,
+        dwell_samples=args.dwell,
+    ):
+        ctx.out(alert.to_json())
+    return 0
+
+
+def handle_locate(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.hopplan import parse_freq
+    from meetkit.sweep.pipeline import level_meter
+    from meetkit.sweep.sources import open_source
+
+    freq = parse_freq(args.freq)
+    bandwidth = parse_freq(args.bandwidth)
+    count = max(1, int(round(args.seconds * 10)))
+    source = open_source(args.source, ctx.clock)
+    try:
+        next_t = time.monotonic()
+        for reading in level_meter(source, freq, bandwidth_hz=bandwidth, count=count):
+            ctx.out(reading.to_json())
+            next_t += 0.1
+            delay = next_t - time.monotonic()
+            if delay > 0 and getattr(source, "is_live", False):
+                time.sleep(delay)  # pace an unpaced source (the simulator) at 10 readings a second
+    finally:
+        source.close()
+    return 0

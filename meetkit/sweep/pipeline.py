@@ -428,7 +428,7 @@ def analyze_recordings(
 
 def run_sweep(
     source_spec: str,
-    profile_name: str,
+    profile_name: str | Any,
     passes: int,
     out_dir: str | Path | None,
     *,
@@ -456,7 +456,7 @@ def run_sweep(
 
     if passes < 1:
         raise MeetkitError(ErrorCode.INVALID_INPUT, "passes must be at least 1", "扫描遍数至少为 1")
-    profile = load_profile(profile_name)
+    profile = load_profile(profile_name) if isinstance(profile_name, str) else profile_name
     kwargs: dict[str, Any] = {"passes": passes}
     if dwell_samples:
         kwargs["dwell_samples"] = dwell_samples
@@ -539,7 +539,7 @@ class Alert:
 
 def monitor(
     source_spec: str,
-    profile_name: str,
+    profile_name: str | Any,
     *,
     clock: Clock,
     baseline: Baseline | None = None,
@@ -558,7 +558,7 @@ def monitor(
     from meetkit.sweep.profiles import load_profile
     from meetkit.sweep.sources import open_source
 
-    profile = load_profile(profile_name)
+    profile = load_profile(profile_name) if isinstance(profile_name, str) else profile_name
     kwargs: dict[str, Any] = {"passes": 1}
     if dwell_samples:
         kwargs["dwell_samples"] = dwell_samples

@@ -41,8 +41,8 @@ BEHAVIOUR_ZH = {"continuous": "持续", "intermittent": "间歇", "variable": "�
 
 # kind: (bandwidth ranges in Hz that fit, preferred time behaviours)
 _PROFILE: dict[str, tuple[tuple[tuple[float, float], ...], tuple[str, ...]]] = {
-    "cellular_downlink": (((120e3, 320e3), (1.0e6, 21e6)), ("continuous",)),
-    "cellular_uplink": (((120e3, 320e3), (150e3, 21e6)), ("intermittent", "variable")),
+    "cellular_downlink": (((120e3, 400e3), (1.0e6, 21e6)), ("continuous",)),
+    "cellular_uplink": (((120e3, 400e3), (150e3, 21e6)), ("intermittent", "variable")),
     "walkie_talkie": (((2e3, 32e3),), ("intermittent", "variable", "continuous")),
     "ism_device": (((1e3, 350e3),), ("intermittent",)),
     "wireless_mic": (((40e3, 320e3),), ("continuous",)),

@@ -48,14 +48,33 @@ class Signal:
     n_bins: int
 
 
+    n_frames: float = 0.0  # frames behind the mean trace at the signal
+
+    @property
+    def duty(self) -> float:
+        """Occupancy relative to what a continuous noise-like signal at this SNR would show.
+
+        A frame of such a signal is exponential with mean (1 + s)·N, so it exceeds the occupancy
+        threshold 4.6·N (-ln 0.01) with probability exp(-4.6 / (1 + s)).
+        """
+        s = 10.0 ** (max(self.snr_db, 0.0) / 10.0)
+        expected = math.exp(-4.605 / (1.0 + s))
+        return min(1.0, self.occupancy / max(expected, 1e-3))
+
+    @property
+    def crest_excess_db(self) -> float:
+        """Max-hold over mean beyond what a continuous noise-like signal gives (ln K + 0.58)."""
+        k = max(self.n_frames, 2.0)
+        return (self.peak_dbfs - self.mean_dbfs) - 10.0 * math.log10(math.log(k) + 0.5772)
+
     @property
     def time_behaviour(self) -> str:
-        """continuous, intermittent or variable (from detection, occupancy and min-hold)."""
-        if not self.continuous or self.occupancy < 0.5:
+        """continuous, intermittent or variable (from detection, duty and crest)."""
+        if not self.continuous or self.duty < 0.5:
             return "intermittent"
-        if self.snr_db >= 10.0 and self.occupancy < 0.9 and self.min_hold_dbfs < self.noise_dbfs - 6.0:
-            return "intermittent"
-        return "continuous" if self.occupancy >= 0.8 else "variable"
+        if self.crest_excess_db >= 6.0 and self.duty < 0.9:
+            return "intermittent"  # pulses: a high max-hold over a mean that is on most frames
+        return "continuous" if self.duty >= 0.8 else "variable"
 
 
 @dataclass
@@ -284,6 +303,7 @@ def _describe(
         passes=trace.passes,
         rbw_hz=bin_hz,
         n_bins=b - a,
+        n_frames=float(trace.n_frames[peak_i]),
     )
 
 
