@@ -10,7 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from _rtltcp_peer import RtlTcpPeer
+try:
+    from _rtltcp_peer import RtlTcpPeer
+except ImportError:  # tests/sweep imported as a package
+    from tests.sweep._rtltcp_peer import RtlTcpPeer
 from meetkit.clock import FixedClock
 from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.sweep.acquisition import Acquisition
@@ -29,6 +32,9 @@ def test_blocks_carry_hop_pass_and_keep_band() -> None:
         src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK)
         acq = Acquisition(src, plan, gain_db=20.7, ppm=2, clock=CLOCK)
         blocks = list(acq.blocks())
+        deadline = time.monotonic() + 5
+        while peer.tunes < 2 * len(plan.hops) and time.monotonic() < deadline:
+            time.sleep(0.005)  # the peer reads commands between chunks
         src.close()
         commands = list(peer.commands)
     n = len(plan.hops)
@@ -89,16 +95,17 @@ def test_dropped_samples_are_reported_on_the_next_delivered_block() -> None:
 
 
 def test_server_closing_mid_sweep_gives_partial_result_with_message() -> None:
-    plan = plan_span(100e6, 130e6, dwell_samples=4096, settle_s=0.001)
-    with RtlTcpPeer(close_after_tunes=6, rate_bytes_per_s=None) as peer:
+    plan = plan_span(100e6, 130e6, dwell_samples=32768, settle_s=0.001)
+    with RtlTcpPeer(close_after_tunes=6, rate_bytes_per_s=4.8e6) as peer:
         src = RtlTcpSource("127.0.0.1", peer.port, clock=CLOCK, timeout_s=2.0)
         acq = Acquisition(src, plan, clock=CLOCK)
         blocks = list(acq.blocks())
         src.close()
     r = acq.result
-    assert len(blocks) == 5 and r.hops_done == 5
+    # the 6th tune closes the connection; bytes already in the socket may still complete hop 6
+    assert len(blocks) in (5, 6) and r.hops_done == len(blocks)
     assert r.partial and r.passes_done == 0
-    assert r.error is not None and "lost" in r.error and f"hop 6 of {len(plan.hops)}" in r.error
+    assert r.error is not None and "lost" in r.error and f"hop {len(blocks) + 1} of {len(plan.hops)}" in r.error
     assert "已中断" in (r.error_zh or "")
 
 

@@ -10,7 +10,10 @@ import time
 import numpy as np
 import pytest
 
-from _rtltcp_peer import RtlTcpPeer
+try:
+    from _rtltcp_peer import RtlTcpPeer
+except ImportError:  # tests/sweep imported as a package
+    from tests.sweep._rtltcp_peer import RtlTcpPeer
 from meetkit.clock import FixedClock
 from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.sweep.sources import open_source, parse_rtltcp_spec

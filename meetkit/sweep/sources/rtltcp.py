@@ -47,6 +47,9 @@ CMD_SET_BIAS_TEE = 0x0E
 TUNER_NAMES = {0: "unknown", 1: "E4000", 2: "FC0012", 3: "FC0013", 4: "FC2580", 5: "R820T", 6: "R828D"}
 
 _RECV_CHUNK = 1 << 20
+# A fixed receive buffer bounds what can pile up (and be drained) between hops; ~100 ms at 2.4 MS/s
+# is far more than a network path to a Pi needs.
+DEFAULT_RCVBUF_BYTES = 1 << 20
 
 
 def command(cmd: int, param: int) -> bytes:
@@ -79,7 +82,7 @@ class RtlTcpSource:
         clock: Clock,
         timeout_s: float = 5.0,
         settle_s: float = 0.0,
-        rcvbuf_bytes: int | None = None,
+        rcvbuf_bytes: int | None = DEFAULT_RCVBUF_BYTES,
     ) -> None:
         self.host = host
         self.port = int(port)
