@@ -50,7 +50,14 @@ def checklists_and_sweep(store: Store, meeting: Meeting, target: str) -> list[Bl
     return checklist_gates(store, meeting, target)
 
 
-CHECKS: tuple[Callable[[Store, Meeting, str], list[Blocker]], ...] = (vetting_done, checklists_and_sweep)
+def copies_reconciled(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
+    """Before 'closed': no controlled copy outstanding (meetkit.custody.reconcile)."""
+    from meetkit.custody.reconcile import outstanding_blocker
+
+    return outstanding_blocker(store, meeting, target)
+
+
+CHECKS: tuple[Callable[[Store, Meeting, str], list[Blocker]], ...] = (vetting_done, checklists_and_sweep, copies_reconciled)
 
 
 def blockers(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
