@@ -2,8 +2,8 @@
 
 A copy code reads ``CP-<meeting>-<number>-<check>``, e.g. ``CP-12-00007-K``: the meeting id,
 the copy's number (unique within the meeting, five digits or more) and one check character
-(ISO 7064 MOD 31,30 over ``CP<meeting>P<number>``), which catches every single mistyped
-character and every swap of two neighbours. The check character is drawn from the badge
+(a position-weighted sum modulo 29 over ``CP<meeting>P<number, five digits>``), which
+catches every single mistyped character and every swap of two characters. The check character is drawn from the badge
 alphabet (digits and the twenty letters no keyboard layout moves), so like a badge it
 comes out the same through a keyboard-wedge scanner on a US, UK, German or French host;
 the separators, which do move, are mapped back by :func:`normalise` (German ``ß``, French
@@ -27,7 +27,7 @@ from meetkit.errors import InvalidInput
 PREFIX = "CP"
 # Same 30 symbols as badge tokens: digits plus the letters no keyboard layout moves.
 ALPHABET = "0123456789BCDEFGHIJKLNOPRSTUVX"
-_MOD = len(ALPHABET)
+_CHECK_MOD = 29  # prime, and below len(ALPHABET)
 _CODE_RE = re.compile(r"^CP-(\d{1,9})-(\d{1,9})-([0-9A-Z])$")
 _BADGE_RE = re.compile(r"^[A-Z0-9]{20,}$")
 # A French (AZERTY) host types the US minus key as ')' and the unshifted digit row as these.
@@ -48,19 +48,15 @@ class CopyCode:
 
 
 def check_char(payload: str) -> str:
-    """ISO 7064 MOD 31,30 (hybrid) check character over ``payload`` (symbols of ALPHABET)."""
-    p = _MOD
-    for ch in payload:
-        value = ALPHABET.index(ch)
-        s = (p + value) % _MOD
-        if s == 0:
-            s = _MOD
-        p = (s * 2) % (_MOD + 1)
-    return ALPHABET[(_MOD + 1 - p) % _MOD]
+    """Weighted sum modulo the prime 29 (weights 1, 2, 3, … by position) as one symbol of
+    ALPHABET. With distinct non-zero weights and symbol values below 29, every single
+    substitution and every transposition of two symbols changes the sum."""
+    total = sum((i + 1) * ALPHABET.index(ch) for i, ch in enumerate(payload))
+    return ALPHABET[total % _CHECK_MOD]
 
 
 def _payload(meeting_id: int, number: int) -> str:
-    return f"{PREFIX}{meeting_id}P{number}"
+    return f"{PREFIX}{meeting_id}P{number:0{NUMBER_WIDTH}d}"
 
 
 def format_copy_code(meeting_id: int, number: int) -> str:

@@ -1,19 +1,16 @@
 """Who is receiving or handing back a copy: an attendee id typed at the desk, or a badge
-scanned. Badges are read with the badges area's token code; presence comes from the desk's
-sign-in records (never from SQL written here)."""
+scanned. Badges are checked by the desk's token checks (``meetkit.desk.signin``); presence
+comes from the desk's sign-in records (``meetkit.store.desk``), never from SQL written here."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from meetkit.attendees import Attendee, get_attendee
 from meetkit.clock import Clock
 from meetkit.custody.codes import looks_like_copy_code, normalise
-from meetkit.errors import InvalidInput, NotFound
+from meetkit.errors import InvalidInput
 from meetkit.store import Store
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,39 +36,31 @@ def resolve_person(store: Store, clock: Clock, meeting_id: int, text: str) -> Pe
 
 
 def badge_attendee(store: Store, clock: Clock, meeting_id: int, text: str) -> int:
-    """The attendee a scanned badge names, after the badges area has verified it."""
-    from meetkit.badges import token as badge_token
+    """The attendee a scanned badge names, after the desk's token checks (signature, meeting,
+    validity window, issue register, revocation, approval) have passed."""
+    from meetkit.desk.signin import KeyCache, Verdict, check_token
+    from meetkit.meetings import get_meeting
 
-    try:
-        parsed = badge_token.parse(text)
-    except badge_token.TokenError as err:
+    meeting = get_meeting(store, meeting_id)
+    # "out" accepts badges while the meeting is approved, in session or closing (returns
+    # happen while a meeting closes).
+    checked = check_token(store, meeting, text, clock.now(), KeyCache(store), direction="out")
+    if checked.verdict is not None:
+        unreadable = checked.verdict == Verdict.MALFORMED
         raise InvalidInput(
-            f"not a badge or a copy code ({err}): scan again",
-            f"既不是参会证也不是文件份号码（{err}）：请重新扫描",
-            scanned="unknown",
-        ) from err
-    claims = parsed.claims
-    if claims.meeting_id != meeting_id:
-        raise InvalidInput(
-            f"this badge is for meeting {claims.meeting_id}, not this meeting ({meeting_id})",
-            f"该参会证属于会议 {claims.meeting_id}，不是本会议（{meeting_id}）",
-            scanned="other_meeting_badge",
+            ("not a badge or a copy code: scan again" if unreadable else f"badge refused: {checked.reason_en}"),
+            ("既不是参会证也不是文件份号码：请重新扫描" if unreadable else f"参会证无效：{checked.reason_zh}"),
+            scanned="unknown" if unreadable else "bad_badge",
+            verdict=checked.verdict.value,
         )
-    verify_badge_signature(store, meeting_id, parsed)
-    return int(claims.attendee_id)
-
-
-def verify_badge_signature(store: Store, meeting_id: int, parsed: object) -> None:
-    """Check the badge's signature with the meeting's key (from the badges area)."""
-    # Wired to the badges area's key lookup once it is in the tree.
-    return None
+    assert checked.claims is not None
+    return int(checked.claims.attendee_id)
 
 
 def is_signed_in(store: Store, meeting_id: int, attendee_id: int) -> bool:
-    """Whether the desk's sign-in records show the attendee present. Until the desk's
-    presence query is in the tree, an approved attendee counts as present."""
-    try:
-        attendee = get_attendee(store, attendee_id, meeting_id)
-    except NotFound:
-        return False
-    return attendee.status == "approved"
+    """Whether the desk's sign-in records show the attendee present (their last presence
+    event is an entry)."""
+    from meetkit.store import desk as desk_sql
+
+    last = desk_sql.last_presence(store, meeting_id, attendee_id)
+    return bool(last and last["kind"] == "in")
