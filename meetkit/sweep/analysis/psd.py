@@ -166,7 +166,9 @@ class PsdEngine:
 
 def dc_bins(fft_size: int, rate_sps: float, halfwidth_hz: float) -> npt.NDArray[np.intp]:
     """Indices (ascending-frequency order) of the bins around the tuned centre."""
-    half = max(1, int(math.ceil(halfwidth_hz / (rate_sps / fft_size)))) if halfwidth_hz > 0 else 0
+    if halfwidth_hz <= 0:
+        return np.zeros(0, np.intp)
+    half = max(1, int(math.ceil(halfwidth_hz / (rate_sps / fft_size))))
     mid = fft_size // 2
     return np.arange(max(mid - half, 1), min(mid + half + 1, fft_size - 1))
 

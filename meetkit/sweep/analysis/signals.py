@@ -5,7 +5,7 @@ mean and the max-hold trace (:mod:`~meetkit.sweep.analysis.detect`), one-bin gap
 runs of adjacent detected bins grouped (never across a frequency gap between hops), groups
 split at valleys at least ``split_db`` deep on both sides (two carriers side by side), then
 per group: centre frequency (power centroid within the occupied band), occupied bandwidth
-(99 % of the power above the floor, ITU-R SM.328 style), peak level (max-hold, dBFS per RBW),
+(the x-dB bandwidth of ITU-R SM.328 with x = 26 dB, on the 3-bin smoothed excess over the floor), peak level (max-hold, dBFS per RBW),
 mean level (mean trace, dBFS per RBW), SNR, occupancy (share of frames above the noise
 threshold, highest bin), first/last seen and passes seen.
 """
@@ -257,20 +257,26 @@ def _describe(
     sl = slice(a, b)
     continuous = bool(m_mean[sl].any())
     power = (trace.mean_p[sl] if continuous else trace.max_p[sl]).astype(np.float64)
-    excess = np.clip(power - noise_p[sl], 0.0, None)
+    excess = power - noise_p[sl]
     freqs = trace.freqs_hz[sl]
     bin_hz = float(trace.bin_hz[a])
-    total = float(excess.sum())
-    if total > 0 and b - a > 1:
-        cum = np.cumsum(excess) / total
-        lo = int(np.searchsorted(cum, 0.005))
-        hi = int(min(np.searchsorted(cum, 0.995), b - a - 1))
-        inner = excess[lo : hi + 1]
-        centre = float(np.sum(freqs[lo : hi + 1] * inner) / max(float(inner.sum()), 1e-30))
-        bandwidth = (hi - lo + 1) * bin_hz
+    # x-dB bandwidth: the outermost bins whose 3-bin smoothed excess is within 26 dB of the peak
+    # excess and above 3 sigma of the smoothed noise (so a wide detection's noisy skirts do not count)
+    k = min(3, b - a)
+    smooth = np.convolve(excess, np.ones(k) / k, mode="same")
+    frames = max(float(trace.n_frames[a]), 1.0)
+    sigma = float(np.median(noise_p[sl])) / math.sqrt(max(k * frames / 1.94, 1.0)) if continuous else 0.0
+    level = max(float(smooth.max()) * 10 ** (-26 / 10), 3.0 * sigma)
+    above = np.nonzero(smooth >= level)[0]
+    if above.size == 0:
+        above = np.array([int(np.argmax(power))])
+    lo, hi = int(above[0]), int(above[-1])
+    inner = np.clip(excess[lo : hi + 1], 0.0, None)
+    if float(inner.sum()) > 0:
+        centre = float(np.sum(freqs[lo : hi + 1] * inner) / float(inner.sum()))
     else:
         centre = float(freqs[int(np.argmax(power))])
-        bandwidth = bin_hz * (b - a)
+    bandwidth = (hi - lo + 1) * bin_hz
     peak_i = a + int(np.argmax(max_db[sl]))
     noise = float(np.median(noise_db[sl]))
     peak = float(max_db[peak_i])

@@ -274,7 +274,7 @@ class SweepAnalyzer:
             mean, mx, mn, occ, frames, n_passes, seen = seg.snapshot()
             if n_passes == 0:
                 continue
-            keep = seg.freqs > prev_end if math.isfinite(prev_end) else np.ones(seg.freqs.shape[0], bool)
+            keep = seg.freqs >= prev_end - 0.25 * seg.rate_sps / seg.fft_size if math.isfinite(prev_end) else np.ones(seg.freqs.shape[0], bool)
             n = int(keep.sum())
             if n == 0:
                 continue
@@ -290,10 +290,11 @@ class SweepAnalyzer:
             cols["first"].append(seg.first_seen[keep])
             cols["last"].append(seg.last_seen[keep])
             cols["seen"].append(seen[keep])
-            lo = max(seg.lo_hz, float(f[0]) - bin_hz / 2)
-            segments.append(Segment(lo, float(f[-1]) + bin_hz / 2, seg.centre_hz, seg.rate_sps, pos, pos + n))
+            lo = max(seg.lo_hz, prev_end) if math.isfinite(prev_end) else seg.lo_hz
+            hi = max(seg.hi_hz, float(f[-1]) + bin_hz / 2) if seg.hi_hz > lo else float(f[-1]) + bin_hz / 2
+            segments.append(Segment(lo, hi, seg.centre_hz, seg.rate_sps, pos, pos + n))
             pos += n
-            prev_end = float(f[-1]) + bin_hz / 2
+            prev_end = max(float(f[-1]) + bin_hz / 2, seg.hi_hz)
             passes = max(passes, n_passes)
             fft_size = seg.fft_size
 
