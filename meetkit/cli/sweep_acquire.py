@@ -170,12 +170,20 @@ def _summary_lines(lang: str, result: Any, writer: Any, meta_path: Any) -> list[
     return lines
 
 
+def _progress(ctx: CliContext, passes_done: int, passes: int, writer: Any) -> None:
+    en = f"pass {passes_done} of {passes} done ({len(writer.captures)} hops recorded)"
+    zh = f"第 {passes_done}/{passes} 遍完成（已记录 {len(writer.captures)} 跳）"
+    print(zh if ctx.lang == "zh" else en, file=sys.stderr, flush=True)
+
+
 def cmd_record(args: argparse.Namespace, ctx: CliContext) -> int:
     from meetkit.sweep.acquisition import Acquisition
     from meetkit.sweep.sigmf_writer import SigMFSweepWriter, sigmf_paths
     from meetkit.sweep.sources import open_source
 
     plan = _make_plan(args)
+    if not args.out:
+        args.out = f"sweep-{ctx.clock.now().strftime('%Y%m%dT%H%M%SZ')}.sigmf-meta"
     sigmf_paths(args.out)  # a bad name fails before anything is opened
     settle_s = args.settle_ms / 1e3
     source = open_source(
@@ -216,8 +224,12 @@ def cmd_record(args: argparse.Namespace, ctx: CliContext) -> int:
         gen = acq.blocks()
         try:
             try:
+                last_pass = 0
                 for block in gen:
                     writer.add(block)
+                    if live and plan is not None and block.info.pass_index != last_pass:
+                        last_pass = block.info.pass_index
+                        _progress(ctx, last_pass, plan.passes, writer)
             except KeyboardInterrupt:
                 interrupted = True
                 stop.set()
@@ -264,7 +276,11 @@ def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
     p = group.add_parser("record", help="record a sweep to a multi-capture SigMF file (扫描录制)")
     p.add_argument("--source", required=True, help="rtlsdr[:INDEX], rtltcp:HOST:PORT or a recording path (信号源)")
-    p.add_argument("--out", required=True, help="output NAME.sigmf-meta (NAME.sigmf-data is written beside it)")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="output NAME.sigmf-meta, NAME.sigmf-data is written beside it (default sweep-<UTC time>.sigmf-meta here)",
+    )
     _add_plan_options(p, need_range=False)
     p.add_argument("--gain", type=_gain, default=None, help="tuner gain in dB, or auto (default auto) (增益)")
     p.add_argument("--ppm", type=int, default=0, help="frequency correction in ppm (频率校正)")

@@ -38,7 +38,7 @@ _FREQ_RE = re.compile(
 )
 
 
-def parse_freq(text: str | float | int) -> float:
+def parse_freq(text: str | float) -> float:
     """``433.92M`` → 433920000.0; also ``1.2G``, ``100k``, ``2.4MHz``, ``250ksps``, plain Hz.
 
     Raises MeetkitError(INVALID_INPUT) for anything else (negative, empty, garbage, inf/nan).
@@ -68,12 +68,11 @@ def format_freq(freq_hz: float) -> str:
     for suffix, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
         if freq_hz >= scale:
             text = repr(freq_hz / scale)
-            if text.endswith(".0"):
-                text = text[:-2]
+            text = text.removesuffix(".0")
             if "e" not in text and float(text) * scale == freq_hz:
                 return text + suffix
     text = repr(float(freq_hz))
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 def mhz(freq_hz: float) -> str:

@@ -40,7 +40,7 @@ def sigmf_paths(out: str | Path) -> tuple[Path, Path]:
 
 def sigmf_datetime(when: dt.datetime) -> str:
     """RFC 3339 UTC with a ``Z``, as SigMF requires."""
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def complex_to_cu8(samples: np.ndarray[Any, Any]) -> bytes:

@@ -71,7 +71,7 @@ class RtlTcpPeer:
             try:
                 conn, _ = self._listen.accept()
                 break
-            except socket.timeout:
+            except TimeoutError:
                 continue
         if conn is None:
             return

@@ -22,7 +22,7 @@ from meetkit.sweep.sources import open_source
 from meetkit.sweep.sources.recording import RecordingSource
 from meetkit.sweep.sources.rtltcp import RtlTcpSource
 
-CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc))
+CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC))
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "recordings-real"
 
 

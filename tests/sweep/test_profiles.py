@@ -9,7 +9,14 @@ import pytest
 
 from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.sweep.hopplan import TUNER_MAX_HZ, TUNER_MIN_HZ
-from meetkit.sweep.profiles import all_bands, bands_at, load_profile, not_covered, not_covered_details, profile_names
+from meetkit.sweep.profiles import (
+    all_bands,
+    bands_at,
+    load_profile,
+    not_covered,
+    not_covered_details,
+    profile_names,
+)
 
 
 def test_the_five_profiles_ship() -> None:

@@ -19,7 +19,7 @@ from meetkit.sweep.hopplan import format_freq
 from meetkit.sweep.sources import open_source
 from meetkit.sweep.sources.recording import RecordingSource, parse_recording_name
 
-CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc))
+CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC))
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "recordings-real"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/recordings-real not present")
 
@@ -148,7 +148,7 @@ def test_multi_capture_sigmf_each_capture_is_a_hop(tmp_path: Path, datatype: str
     assert [c.n_samples for c in caps] == [4096] * 3
     blocks = list(src.iter_blocks(4096))
     assert [b.info.hop_index for b in blocks] == [0, 1, 2]
-    assert blocks[1].info.time == dt.datetime(2026, 11, 27, 9, 0, 1, tzinfo=dt.timezone.utc)
+    assert blocks[1].info.time == dt.datetime(2026, 11, 27, 9, 0, 1, tzinfo=dt.UTC)
     for i, b in enumerate(blocks):
         assert b.info.centre_hz == 100e6 + i * 1.8e6
         # keep band: the hop minus the default 25% crop

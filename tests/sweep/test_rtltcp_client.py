@@ -19,7 +19,7 @@ from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.sweep.sources import open_source, parse_rtltcp_spec
 from meetkit.sweep.sources.rtltcp import RtlTcpSource, command, parse_header
 
-CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc))
+CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC))
 
 
 def wait_for(predicate, timeout_s: float = 5.0) -> None:

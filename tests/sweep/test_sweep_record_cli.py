@@ -212,3 +212,16 @@ def test_record_against_the_simulator_and_find_the_microphone(tmp_path: Path, ca
         if abs(hop.centre_hz - 645.5e6) > 1.3e6:
             f, s = peaks[hop.index]
             assert not (abs(f - 645.5e6) < 50e3 and s > 10), f"hop {hop.index} shows the microphone"
+
+
+def test_record_default_output_name_comes_from_the_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    with RtlTcpPeer(rate_bytes_per_s=None) as peer:
+        rc = main(["--lang", "en", "sweep", "record", "--source", f"rtltcp:127.0.0.1:{peer.port}", "--start", "100M",
+                   "--stop", "104M", "--dwell", "4096", "--passes", "2"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    (meta,) = tmp_path.glob("sweep-*.sigmf-meta")
+    assert len(read_back(meta).get_captures()) == 2 * 3
+    assert "pass 1 of 2 done" in captured.err

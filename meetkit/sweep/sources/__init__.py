@@ -82,4 +82,4 @@ def open_source(spec: str, clock: Clock, **options: Any) -> Any:
     )
 
 
-__all__ = ["open_source", "parse_rtltcp_spec", "DEFAULT_RTLTCP_PORT"]
+__all__ = ["DEFAULT_RTLTCP_PORT", "open_source", "parse_rtltcp_spec"]

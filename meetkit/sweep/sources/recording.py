@@ -358,7 +358,7 @@ class RecordingSource:
     # -- Source interface (replay through the live engine) ------------------------------------
 
     def tune(self, centre_hz: float) -> None:
-        order = list(range(self._cur, len(self._captures))) + list(range(0, self._cur))
+        order = list(range(self._cur, len(self._captures))) + list(range(self._cur))
         if self._pos == 0 and self._captures[self._cur].centre_hz == centre_hz:
             return
         for i in order[1:] + order[:1]:

@@ -27,7 +27,7 @@ TUNER_NAMES = {0: "unknown", 1: "E4000", 2: "FC0012", 3: "FC0013", 4: "FC2580", 
 
 def _load_rtlsdr() -> Any:
     try:
-        import rtlsdr  # noqa: PLC0415 - optional hardware library, imported where used
+        import rtlsdr
     except (ImportError, OSError, AttributeError) as err:
         # AttributeError: pyrtlsdr built against a newer librtlsdr than the one installed
         raise MeetkitError(

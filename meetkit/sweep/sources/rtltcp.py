@@ -18,7 +18,6 @@ import socket
 import struct
 from typing import Any
 
-
 from meetkit.clock import Clock
 from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.sweep.blocks import BlockInfo, IQBlock, cu8_to_complex
@@ -144,7 +143,7 @@ class RtlTcpSource:
     def send_command(self, cmd: int, param: int) -> None:
         try:
             self._socket().sendall(command(cmd, param))
-        except (socket.timeout, OSError) as err:
+        except (TimeoutError, OSError) as err:
             raise self._lost(str(err) or type(err).__name__) from err
 
     def _recv_exact(self, view: memoryview) -> None:
@@ -157,7 +156,7 @@ class RtlTcpSource:
                 if k == 0:
                     raise self._lost("the server closed the connection")
                 got += k
-        except socket.timeout as err:
+        except TimeoutError as err:
             raise self._lost(f"no data for {self._timeout_s:g} s") from err
         except OSError as err:
             raise self._lost(err.strerror or str(err)) from err
@@ -185,7 +184,7 @@ class RtlTcpSource:
                 if k == 0:
                     raise self._lost("the server closed the connection")
                 drained += k
-        except socket.timeout as err:  # pragma: no cover - select said readable
+        except TimeoutError as err:  # pragma: no cover - select said readable
             raise self._lost(f"no data for {self._timeout_s:g} s") from err
         except OSError as err:
             raise self._lost(err.strerror or str(err)) from err
