@@ -51,9 +51,12 @@ def meeting_lines(meeting: Meeting) -> list[tuple[str, str]]:
     ]
 
 
-def sign_text(view: ChecklistView) -> str:
+def sign_text(view: ChecklistView, multiline: bool = False) -> str:
+    head = f"{STATUS_ZH[view.sign.status]} {STATUS_EN[view.sign.status]} · {len(view.sign.signers)}/{view.sign.required}"
+    if multiline:
+        return "\n".join([head] + [f"{name} {local(at)}" for name, at in view.sign.signers])
     signers = "；".join(f"{name}（{local(at)}）" for name, at in view.sign.signers) or "—"
-    return f"{STATUS_ZH[view.sign.status]} {STATUS_EN[view.sign.status]} · {len(view.sign.signers)}/{view.sign.required} · {signers}"
+    return f"{head} · {signers}"
 
 
 def render_checklist(pdf: MarkedPdf, store: Store, view: ChecklistView, followups: list[Followup], with_photos: bool = True) -> None:
@@ -79,16 +82,16 @@ def render_checklist(pdf: MarkedPdf, store: Store, view: ChecklistView, followup
         sections[-1][1].append([str(item.position), f"{item.zh}\n{item.en}", result, note, who])
     for title, rows in sections:
         pdf.subheading(title)
-        pdf.table(["序号 No.", "检查项 Item", "结果 Result", "备注 Note", "检查人 / 时间 By / at"], rows, [10, 80, 24, 42, 30], font_size=8)
+        pdf.table(["No.", "检查项 Item", "结果 Result", "备注 Note", "检查人/时间 By"], rows, [9, 80, 24, 40, 33], font_size=8)
     if with_photos:
         render_photos(pdf, store, view)
     if followups:
         pdf.subheading("跟进事项 Follow-ups")
         pdf.table(
-            ["编号 No.", "事项 What", "负责人 / 期限 Owner / due", "处理 Resolution"],
+            ["No.", "事项 What", "负责人/期限 Owner", "处理 Resolution"],
             [[str(f.id), f.description, f"{f.owner}\n{local(f.due_at)}",
               f"{f.resolved_by} {local(f.resolved_at)}\n{f.resolution}" if not f.open else "未处理 OPEN"] for f in followups],
-            [12, 90, 36, 48], font_size=8,
+            [10, 92, 36, 48], font_size=8,
         )
 
 
@@ -136,13 +139,13 @@ def checklist_pdf(store: Store, clock: Clock, actor: Actor | None, meeting_id: i
 def summary_rows(views: list[ChecklistView]) -> list[list[str]]:
     return [
         [str(v.id), f"{KIND_ZH[v.kind]}\n{v.kind}", f"{v.room_name}\n{ROOM_KIND_ZH.get(v.room_kind, v.room_kind)}",
-         f"{v.done}/{v.total}", str(v.failed), str(v.open_followups), str(len(v.copies_still_out)), sign_text(v)]
+         f"{v.done}/{v.total}", str(v.failed), str(v.open_followups), str(len(v.copies_still_out)), sign_text(v, multiline=True)]
         for v in views
     ]
 
 
-SUMMARY_HEADERS = ["编号 No.", "类型 Kind", "房间 Room", "进度 Done", "不合格 Fail", "跟进 Open", "未收回 Copies out", "签字 Sign-off"]
-SUMMARY_WIDTHS = [12, 16, 30, 16, 14, 14, 16, 62]
+SUMMARY_HEADERS = ["No.", "类型 Kind", "房间 Room", "进度 Done", "不合格 Fail", "跟进 Open", "未收回 Out", "签字 Sign-off"]
+SUMMARY_WIDTHS = [10, 16, 30, 17, 19, 17, 19, 52]
 
 
 def summary_pdf(store: Store, clock: Clock, actor: Actor | None, meeting_id: int, out: str | Path) -> Path:
@@ -165,10 +168,10 @@ def summary_pdf(store: Store, clock: Clock, actor: Actor | None, meeting_id: int
     if followups:
         pdf.subheading("跟进事项 Follow-ups")
         pdf.table(
-            ["编号 No.", "检查表 Checklist", "事项 What", "负责人 / 期限 Owner / due", "状态 State"],
+            ["No.", "检查表", "事项 What", "负责人/期限 Owner", "状态 State"],
             [[str(f.id), str(f.checklist_id), f.description, f"{f.owner}\n{local(f.due_at)}",
               "未处理 OPEN" if f.open else f"已处理 {f.resolved_by} {local(f.resolved_at)}\n{f.resolution}"] for f in followups],
-            [12, 16, 80, 34, 44], font_size=8,
+            [10, 14, 82, 34, 46], font_size=8,
         )
     nxt = next_state(meeting.state)
     if nxt:
