@@ -5,7 +5,7 @@ Osmocom prints the last bin twice (values = (high-low)/step + 1), keenerd does n
 writes the same columns with microseconds in the time. rtl_power_fftw's own text output is
 ``frequency power`` pairs, one per line, with ``#`` comments and blank lines between scans; it
 is read too. Lines that repeat the same ``(low, high, step)`` are further sweeps: they combine as
-mean of means, max and min. Bin ``i`` of a line is centred at ``low + (i + 0.5) * step``.
+mean of means, max and min. Bin ``i`` of a line is at ``low + i * step`` (as rtl_power prints it).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def write_csv(trace: Trace, path: str | Path, *, values: str = "mean", when: dt.
         step = float(trace.bin_hz[seg.start])
         f0 = float(trace.freqs_hz[seg.start])
         n = seg.stop - seg.start
-        low = f0 - step / 2.0
+        low = f0
         samples = int(trace.n_frames[seg.start])
         vals = ", ".join(f"{v:.2f}" for v in arr[seg.start : seg.stop])
         lines.append(f"{date_s}, {time_s}, {int(round(low))}, {int(round(low + n * step))}, {step:.2f}, {samples}, {vals}")
@@ -181,7 +181,7 @@ def _from_rows(rows: dict[tuple[float, float, float, int], list[tuple[np.ndarray
     sweeps = 0
     for (low, _high, step, n), items in rows.items():
         lin = np.stack([from_db(v).astype(np.float64) for v, _s in items])
-        freqs = low + (np.arange(n) + 0.5) * step
+        freqs = low + np.arange(n) * step
         samples = int(np.median([s for _v, s in items]))
         # hackrf_sweep's column is the FFT size, not a count of averages: assume few averages
         frames = 8 if fmt == "hackrf_sweep" else min(max(samples, 1), 100)
