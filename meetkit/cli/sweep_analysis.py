@@ -42,6 +42,7 @@ def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--baseline", default=None, help="baseline: previous output directory, CSV or recording")
     p.add_argument("--strict", action="store_true", help="stop at the first bad line")
+    p.add_argument("--no-pdf", action="store_true", help="skip report.pdf")
     p.set_defaults(func=handle_import)
 
     p = group.add_parser(
@@ -75,6 +76,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--friendly", default=None, help="JSON list of declared emitters: [{freq_hz, name, tolerance_hz}]")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--level", default="内部", help="classification mark of the report (default 内部)")
+    p.add_argument("--no-pdf", action="store_true", help="skip report.pdf (the other outputs are written)")
 
 
 def _baseline(args: argparse.Namespace, ctx: Any) -> Any:
@@ -109,6 +111,7 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
         gain_db=args.gain,
         dwell_samples=args.dwell,
         level=_level(args),
+        write_pdf=not args.no_pdf,
     )
     ctx.out(result.summary())
     return 0
@@ -124,6 +127,7 @@ def handle_analyze(args: argparse.Namespace, ctx: Any) -> int:
         baseline=_baseline(args, ctx),
         friendly=_friendly(args),
         level=_level(args),
+        write_pdf=not args.no_pdf,
     )
     ctx.out(result.summary())
     return 0
@@ -132,7 +136,7 @@ def handle_analyze(args: argparse.Namespace, ctx: Any) -> int:
 def handle_import(args: argparse.Namespace, ctx: Any) -> int:
     from meetkit.sweep.pipeline import import_csv
 
-    result, skipped = import_csv(args.file, args.out, clock=ctx.clock, baseline=_baseline(args, ctx), strict=args.strict)
+    result, skipped = import_csv(args.file, args.out, clock=ctx.clock, baseline=_baseline(args, ctx), strict=args.strict, write_pdf=not args.no_pdf)
     ctx.out({**result.summary(), "skipped_lines": skipped})
     return 0
 

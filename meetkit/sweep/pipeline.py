@@ -174,6 +174,7 @@ def finish(
     level: str = "内部",
     head_hash: str | None = None,
     live_source: Any = None,
+    write_pdf: bool = True,
 ) -> SweepResult:
     """Detect, compare, classify and (when ``out_dir``) write every output file."""
     trace = analyzer_or_trace.trace() if isinstance(analyzer_or_trace, SweepAnalyzer) else analyzer_or_trace
@@ -216,7 +217,7 @@ def finish(
     )
     result = SweepResult(Path(out_dir) if out_dir else None, doc, trace, detection, baseline, acquisition or {})
     if out_dir is not None:
-        write_outputs(result, clock=clock, snippet_source=snippet_source, level=level, head_hash=head_hash)
+        write_outputs(result, clock=clock, snippet_source=snippet_source, level=level, head_hash=head_hash, write_pdf=write_pdf)
     return result
 
 
@@ -227,6 +228,7 @@ def write_outputs(
     snippet_source: Callable[[Finding], tuple[np.ndarray, float, float, dt.datetime] | None] | None = None,
     level: str = "内部",
     head_hash: str | None = None,
+    write_pdf: bool = True,
 ) -> None:
     from meetkit.sweep.report.pdf import write_report
     from meetkit.sweep.report.spectrum import render_spectrum
@@ -256,8 +258,9 @@ def write_outputs(
             closer()
     files["snippets"] = ",".join(snippets)
     doc.extra["snippets"] = snippets
-    write_report(result, out / "report.pdf", clock=clock, level=level, head_hash=head_hash)
-    files["report"] = str(out / "report.pdf")
+    if write_pdf:
+        write_report(result, out / "report.pdf", clock=clock, level=level, head_hash=head_hash)
+        files["report"] = str(out / "report.pdf")
     result.files = files
 
 
@@ -400,6 +403,7 @@ def analyze_recordings(
     on_progress: Callable[[Progress], None] | None = None,
     level: str = "内部",
     head_hash: str | None = None,
+    write_pdf: bool = True,
 ) -> SweepResult:
     analyzer = SweepAnalyzer(settings)
     results: list[dict[str, Any]] = []
@@ -423,6 +427,7 @@ def analyze_recordings(
         snippet_source=_recording_snippets(paths, clock),
         level=level,
         head_hash=head_hash,
+        write_pdf=write_pdf,
     )
 
 
@@ -444,6 +449,7 @@ def run_sweep(
     recheck_artifacts: bool = True,
     level: str = "内部",
     head_hash: str | None = None,
+    write_pdf: bool = True,
 ) -> SweepResult:
     """A sweep of a profile from a live source (or a recording's replay), analysed and written.
 
@@ -487,12 +493,21 @@ def run_sweep(
             live_source=source if (live and recheck_artifacts) else None,
             level=level,
             head_hash=head_hash,
+            write_pdf=write_pdf,
         )
     finally:
         source.close()
 
 
-def import_csv(path: str | Path, out_dir: str | Path | None, *, clock: Clock, baseline: Baseline | None = None, strict: bool = False) -> tuple[SweepResult, int]:
+def import_csv(
+    path: str | Path,
+    out_dir: str | Path | None,
+    *,
+    clock: Clock,
+    baseline: Baseline | None = None,
+    strict: bool = False,
+    write_pdf: bool = True,
+) -> tuple[SweepResult, int]:
     """An rtl_power-style CSV analysed like a sweep; returns (result, skipped lines)."""
     csv = read_csv(path, strict=strict)
     result = finish(
@@ -504,6 +519,7 @@ def import_csv(path: str | Path, out_dir: str | Path | None, *, clock: Clock, ba
         baseline=baseline,
         acquisition={"format": csv.format, "lines": csv.lines, "skipped_lines": csv.skipped, "sweeps": csv.sweeps},
         hardware={"kind": "csv import", "path": str(path)},
+        write_pdf=write_pdf,
     )
     return result, csv.skipped
 
