@@ -252,6 +252,8 @@ class Acquisition:
             self.result.wall_time_s = time.perf_counter() - t0
             if plan is not None:
                 self.result.hardware_time_s = plan.hardware_time_s() * (self.result.hops_done / max(1, len(plan.hops)))
+                if self.result.hops_done < self.result.hops_planned:
+                    self.result.partial = True  # the consumer stopped early, or the source was lost
         if self._fatal is not None and not delivered_any and self.result.dropped_samples == 0:
             raise self._fatal
 
