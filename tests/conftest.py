@@ -101,3 +101,13 @@ def approved_meeting(store: Store, clock: FixedClock, team: Team, meeting: meeti
     attendees.pledge(store, clock, team.secretary, meeting.id)
     meetings.advance(store, clock, team.secretary, meeting.id, "vetting")
     return meetings.advance(store, clock, team.secretary, meeting.id, "approved")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that need a real dongle run only with MEETKIT_HARDWARE=1."""
+    if os.environ.get("MEETKIT_HARDWARE") == "1":
+        return
+    skip = pytest.mark.skip(reason="needs a real RTL-SDR dongle (set MEETKIT_HARDWARE=1)")
+    for item in items:
+        if "hardware" in item.keywords:
+            item.add_marker(skip)
