@@ -1,0 +1,265 @@
+"""The station's live spectrum (mean, max-hold, baseline, labelled findings) and waterfall.
+
+Both are pyqtgraph plots sharing the frequency axis (MHz). ``update_trace`` is called from the
+station's timer with the newest trace only; ``push_waterfall_row`` adds one line of recent
+history (the newest trace resampled to a fixed number of columns, peak per column, which is
+display decimation, not analysis).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from meetkit.i18n import Translator
+
+WATERFALL_ROWS = 160
+WATERFALL_COLS = 1200
+WATERFALL_MIN_VIEW_ROWS = 40
+
+STATUS_COLOUR = {
+    "new": "#ff3b30",
+    "stronger": "#ff9f0a",
+    "ambient": "#8e8e93",
+    "friendly": "#30d158",
+    "artifact": "#5e7ce2",
+    "resolved": "#30d158",
+    "declared": "#64d2ff",
+}
+MEAN_COLOUR = "#ffd60a"
+MAX_COLOUR = "#ff453a"
+BASELINE_COLOUR = "#64d2ff"
+BACKGROUND = "#11161d"
+
+F64 = npt.NDArray[np.float64]
+
+
+def _with_gaps(f_mhz: F64, *ys: npt.NDArray[Any]) -> tuple[F64, list[F64]]:
+    """Insert NaN where the trace jumps over a frequency gap so no line is drawn across it."""
+    if f_mhz.size < 2:
+        return f_mhz, [np.asarray(y, np.float64) for y in ys]
+    df = np.diff(f_mhz)
+    step = float(np.median(df)) if df.size else 0.0
+    cuts = np.nonzero(df > 1.5 * step)[0] + 1 if step > 0 else np.zeros(0, np.intp)
+    if cuts.size == 0:
+        return f_mhz, [np.asarray(y, np.float64) for y in ys]
+    f = np.insert(f_mhz, cuts, np.nan)
+    return f, [np.insert(np.asarray(y, np.float64), cuts, np.nan) for y in ys]
+
+
+def resample_peak(freqs_hz: F64, level_db: npt.NDArray[Any], lo_hz: float, hi_hz: float, cols: int) -> F64:
+    """Peak level per column of ``cols`` equal columns over [lo, hi]; NaN where there is no data."""
+    row = np.full(cols, np.nan, np.float64)
+    if freqs_hz.size == 0 or hi_hz <= lo_hz:
+        return row
+    idx = ((freqs_hz - lo_hz) / (hi_hz - lo_hz) * cols).astype(np.int64)
+    ok = (idx >= 0) & (idx < cols)
+    idx, vals = idx[ok], np.asarray(level_db, np.float64)[ok]
+    if idx.size == 0:
+        return row
+    starts = np.concatenate(([0], np.nonzero(np.diff(idx))[0] + 1))
+    row[idx[starts]] = np.maximum.reduceat(vals, starts)
+    return row
+
+
+class SpectrumView(QWidget):
+    """Spectrum plot over a waterfall, sharing the frequency axis."""
+
+    def __init__(self, tr: Translator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tr = tr
+        self.span_hz: tuple[float, float] | None = None
+        self._user_zoom = False
+        self._y_range: tuple[float, float] | None = None
+        self._labels: list[pg.TextItem] = []
+        self._rows = np.full((WATERFALL_ROWS, WATERFALL_COLS), np.nan, np.float64)
+        self._rows_filled = 0
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+
+        self.plot = pg.PlotWidget(background=BACKGROUND)
+        item = self.plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.25)
+        label_style = {"color": "#e5e5ea", "font-size": "13px"}
+        item.setLabel("bottom", tr("Frequency (MHz)"), **label_style)
+        item.setLabel("left", tr("Level (dBFS per RBW)"), **label_style)
+        tick_font = QFont()
+        tick_font.setPointSize(10)
+        for name in ("bottom", "left"):
+            axis = item.getAxis(name)
+            axis.enableAutoSIPrefix(False)
+            axis.setTickFont(tick_font)
+            axis.setTextPen("#e5e5ea")
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.setMenuEnabled(False)
+        legend = item.addLegend(offset=(10, -10), labelTextColor="#e5e5ea", labelTextSize="10pt", colCount=5)
+        legend.setBrush(pg.mkBrush(17, 22, 29, 210))
+        self.baseline_curve = item.plot([], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.2, style=Qt.PenStyle.DashLine),
+                                        name=tr("Baseline (mean)"), connect="finite")
+        self.max_curve = item.plot([], [], pen=pg.mkPen(MAX_COLOUR, width=1), name=tr("Max hold"), connect="finite")
+        self.mean_curve = item.plot([], [], pen=pg.mkPen(MEAN_COLOUR, width=1.4), name=tr("Mean"), connect="finite")
+        self.markers = pg.ScatterPlotItem(size=11, symbol="t", pen=pg.mkPen("#000000", width=0.5))
+        item.addItem(self.markers)
+        legend.addItem(pg.ScatterPlotItem(symbol="t", size=11, brush=pg.mkBrush(STATUS_COLOUR["new"])), tr("Suspect finding"))
+        legend.addItem(pg.ScatterPlotItem(symbol="t", size=11, brush=pg.mkBrush(STATUS_COLOUR["ambient"])), tr("Ambient / other"))
+        self.selection = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(255, 255, 255, 40),
+                                             pen=pg.mkPen("#ffffff", width=1))
+        self.selection.setZValue(-10)
+        self.selection.hide()
+        item.addItem(self.selection)
+        self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DotLine))
+        self.cursor.hide()
+        item.addItem(self.cursor)
+        item.getViewBox().sigRangeChangedManually.connect(self._zoomed_by_user)
+        layout.addWidget(self.plot, 5)
+
+        self.waterfall = pg.PlotWidget(background=BACKGROUND)
+        wf = self.waterfall.getPlotItem()
+        wf.setMenuEnabled(False)
+        wf.setLabel("left", tr("Newest"), **label_style)
+        wf.setLabel("bottom", tr("Frequency (MHz)"), **label_style)
+        for name in ("bottom", "left"):
+            axis = wf.getAxis(name)
+            axis.enableAutoSIPrefix(False)
+            axis.setTickFont(tick_font)
+            axis.setTextPen("#e5e5ea")
+        wf.getAxis("left").setTicks([[]])
+        wf.invertY(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(pg.colormap.get("inferno"))
+        wf.addItem(self.image)
+        wf.setXLink(self.plot)
+        wf.setMouseEnabled(x=False, y=False)
+        layout.addWidget(self.waterfall, 2)
+
+    # -- data -----------------------------------------------------------------------------
+
+    def set_span(self, lo_hz: float, hi_hz: float) -> None:
+        self.span_hz = (lo_hz, hi_hz)
+        self._user_zoom = False
+        self._rows[:] = np.nan
+        self._rows_filled = 0
+        self.image.clear()
+        self.plot.getPlotItem().getViewBox().setXRange(lo_hz / 1e6, hi_hz / 1e6, padding=0.01)
+
+    def clear(self) -> None:
+        for curve in (self.mean_curve, self.max_curve, self.baseline_curve):
+            curve.setData([], [])
+        self.markers.setData([])
+        for label in self._labels:
+            self.plot.removeItem(label)
+        self._labels = []
+        self.selection.hide()
+        self.cursor.hide()
+        self._y_range = None
+
+    def update_trace(self, trace: Any) -> None:
+        if len(trace) == 0:
+            return
+        f_mhz = trace.freqs_hz / 1e6
+        f, (mean, mx) = _with_gaps(f_mhz, trace.mean_dbfs, trace.max_dbfs)
+        self.mean_curve.setData(f, mean, connect="finite")
+        self.max_curve.setData(f, mx, connect="finite")
+        self._auto_y(np.asarray(trace.mean_dbfs), np.asarray(trace.max_dbfs))
+        if self.span_hz is None:
+            self.set_span(float(trace.freqs_hz[0]), float(trace.freqs_hz[-1]))
+
+    def set_baseline(self, trace: Any | None) -> None:
+        if trace is None or len(trace) == 0:
+            self.baseline_curve.setData([], [])
+            return
+        f, (mean,) = _with_gaps(trace.freqs_hz / 1e6, trace.mean_dbfs)
+        self.baseline_curve.setData(f, mean, connect="finite")
+
+    def has_data(self) -> bool:
+        x, _y = self.mean_curve.getData()
+        return x is not None and len(x) > 0
+
+    def _auto_y(self, mean: npt.NDArray[Any], mx: npt.NDArray[Any]) -> None:
+        if self._user_zoom or mean.size == 0:
+            return
+        lo = math.floor((float(np.percentile(mean, 1)) - 14.0) / 10.0) * 10.0  # room for the legend below
+        hi = math.ceil((float(np.max(mx)) + 12.0) / 10.0) * 10.0  # room for the labels above
+        if self._y_range is None or lo < self._y_range[0] or hi > self._y_range[1] or hi < self._y_range[1] - 20:
+            self._y_range = (lo, max(hi, lo + 30.0))
+            self.plot.getPlotItem().getViewBox().setYRange(*self._y_range, padding=0)
+
+    def push_waterfall_row(self, trace: Any) -> None:
+        if len(trace) == 0 or self.span_hz is None:
+            return
+        lo, hi = self.span_hz
+        row = resample_peak(trace.freqs_hz, trace.mean_dbfs, lo, hi, WATERFALL_COLS)
+        self._rows = np.roll(self._rows, 1, axis=0)
+        self._rows[0] = row
+        self._rows_filled = min(WATERFALL_ROWS, self._rows_filled + 1)
+        shown = self._rows[: max(self._rows_filled, 1)]
+        finite = shown[np.isfinite(shown)]
+        if finite.size == 0:
+            return
+        floor = float(np.percentile(finite, 5))
+        top = max(float(np.max(finite)), floor + 20.0)
+        img = np.where(np.isfinite(shown), shown, floor - 10.0)
+        self.image.setImage(img, levels=(floor - 3.0, top), autoLevels=False)
+        self.image.setRect(QRectF(lo / 1e6, 0.0, (hi - lo) / 1e6, float(shown.shape[0])))
+        # the rows grow to fill the view while history builds up, then scroll at a fixed height
+        self.waterfall.getPlotItem().getViewBox().setYRange(0, max(WATERFALL_MIN_VIEW_ROWS, shown.shape[0]), padding=0)
+
+    def waterfall_rows(self) -> int:
+        return self._rows_filled
+
+    # -- findings ---------------------------------------------------------------------------
+
+    def set_findings(self, findings: list[dict[str, Any]], label_of: Any, max_labels: int = 24) -> None:
+        spots = []
+        for f in findings:
+            colour = STATUS_COLOUR.get(f.get("status", ""), "#ffffff")
+            spots.append({"pos": (f["freq_hz"] / 1e6, f["peak_dbfs"] + 2.0), "brush": pg.mkBrush(colour),
+                          "data": f["freq_hz"]})
+        self.markers.setData(spots)
+        for label in self._labels:
+            self.plot.removeItem(label)
+        self._labels = []
+        suspects = sorted((f for f in findings if f.get("status") in ("new", "stronger")),
+                          key=lambda f: -float(f["peak_dbfs"]))[:max_labels]
+        for f in suspects:
+            text = pg.TextItem(label_of(f), color="#ffffff", anchor=(0.5, 1.15),
+                               fill=pg.mkBrush(QColor(STATUS_COLOUR.get(f["status"], "#444444")).darker(160)))
+            font = QFont()
+            font.setPointSize(9)
+            text.setFont(font)
+            text.setPos(f["freq_hz"] / 1e6, f["peak_dbfs"] + 3.0)
+            self.plot.addItem(text)
+            self._labels.append(text)
+
+    def zoom_to(self, freq_hz: float, bandwidth_hz: float, level_dbfs: float | None = None) -> None:
+        half = max(bandwidth_hz * 3.0, 150e3)
+        self._user_zoom = True
+        vb = self.plot.getPlotItem().getViewBox()
+        vb.setXRange((freq_hz - half) / 1e6, (freq_hz + half) / 1e6, padding=0)
+        bw = max(bandwidth_hz, 1e3)
+        self.selection.setRegion(((freq_hz - bw / 2) / 1e6, (freq_hz + bw / 2) / 1e6))
+        self.selection.show()
+        self.cursor.setPos(freq_hz / 1e6)
+        self.cursor.show()
+
+    def x_range_hz(self) -> tuple[float, float]:
+        (x0, x1), _ = self.plot.getPlotItem().getViewBox().viewRange()
+        return x0 * 1e6, x1 * 1e6
+
+    def reset_zoom(self) -> None:
+        self._user_zoom = False
+        self._y_range = None
+        if self.span_hz is not None:
+            self.plot.getPlotItem().getViewBox().setXRange(self.span_hz[0] / 1e6, self.span_hz[1] / 1e6, padding=0.01)
+
+    def _zoomed_by_user(self, *args: Any) -> None:
+        self._user_zoom = True

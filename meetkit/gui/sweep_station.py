@@ -1,0 +1,514 @@
+"""The RF sweep station: choose a source and a band profile, sweep, watch the spectrum and the
+findings fill in live, walk the room with the level meter, mark and attach the findings.
+
+Acquisition and analysis run on a :class:`SweepJob` thread; this window only pulls the newest
+trace and findings on a timer (``REFRESH_MS``) and paints them, dropping what it missed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetkit.errors import MeetkitError
+from meetkit.gui import sweep_backend as backend
+from meetkit.gui.context import GuiContext
+from meetkit.gui.sweep_findings import KIND_LABEL, FindingsPanel
+from meetkit.gui.sweep_meter import LevelMeterPanel
+from meetkit.gui.sweep_plot import SpectrumView
+from meetkit.gui.sweep_worker import LevelMeter, SimulatorHandle, SweepJob, SweepOutcome, SweepRequest, scenario_names
+
+log = logging.getLogger(__name__)
+
+REFRESH_MS = 125  # 8 Hz: the display pulls the newest trace, never one repaint per block
+CUSTOM_SPAN = "__span__"
+SOURCE_KINDS = (
+    ("simulator", "Simulator (no dongle)"),
+    ("rtltcp", "rtl_tcp server"),
+    ("rtlsdr", "USB dongle"),
+    ("recording", "Recording file"),
+)
+STATE_LABEL = {
+    "idle": "Ready",
+    "starting": "Starting…",
+    "sweeping": "Sweeping",
+    "analysing": "Analysing and writing the report…",
+    "done": "Sweep complete",
+    "stopped": "Stopped; partial results kept",
+    "failed": "Sweep failed; partial results kept",
+}
+
+
+def _browse_row(edit: QLineEdit, button: QPushButton) -> QWidget:
+    w = QWidget()
+    row = QHBoxLayout(w)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    row.addWidget(button)
+    return w
+
+
+class SweepStationWindow(QMainWindow):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.job: SweepJob | None = None
+        self.simulator: SimulatorHandle | None = None
+        self.meter: LevelMeter | None = None
+        self.last_outcome: SweepOutcome | None = None
+        self._shown_trace: Any = None
+        self._shown_findings = -1
+        self._meter_spec: str | None = None
+        t = ctx.tr
+        self.setWindowTitle(t("RF sweep station"))
+        self.resize(1480, 940)
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(REFRESH_MS)
+        self.timer.timeout.connect(self._tick)
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        t = self.ctx.tr
+        central = QWidget()
+        outer = QHBoxLayout(central)
+        outer.addWidget(self._build_controls())
+        right = QSplitter(Qt.Orientation.Vertical)
+        self.spectrum = SpectrumView(t)
+        right.addWidget(self.spectrum)
+        bottom = QSplitter(Qt.Orientation.Horizontal)
+        findings_box = QWidget()
+        fl = QVBoxLayout(findings_box)
+        fl.setContentsMargins(0, 0, 0, 0)
+        self.findings = FindingsPanel(t)
+        self.findings.finding_selected.connect(self._finding_selected)
+        fl.addWidget(self.findings, 1)
+        fl.addLayout(self._build_actions())
+        bottom.addWidget(findings_box)
+        self.meter_panel = LevelMeterPanel(t)
+        bottom.addWidget(self.meter_panel)
+        bottom.setStretchFactor(0, 4)
+        bottom.setStretchFactor(1, 1)
+        right.addWidget(bottom)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        right.setSizes([560, 360])
+        outer.addWidget(right, 1)
+        self.setCentralWidget(central)
+        self._source_kind_changed()
+        self._profile_changed()
+
+    def _build_controls(self) -> QWidget:
+        t = self.ctx.tr
+        panel = QWidget()
+        panel.setFixedWidth(340)
+        col = QVBoxLayout(panel)
+        col.setContentsMargins(0, 0, 6, 0)
+
+        src = QGroupBox(t("Source"))
+        sf = QFormLayout(src)
+        self.source_kind = QComboBox()
+        for key, label in SOURCE_KINDS:
+            self.source_kind.addItem(t(label), key)
+        self.source_kind.currentIndexChanged.connect(self._source_kind_changed)
+        sf.addRow(t("Kind"), self.source_kind)
+        self.source_stack = QStackedWidget()
+        self.scenario = QComboBox()
+        for name in scenario_names():
+            self.scenario.addItem(name, name)
+        idx = self.scenario.findData("mic-phone-radio")
+        self.scenario.setCurrentIndex(max(idx, 0))
+        self.rtltcp_addr = QLineEdit("127.0.0.1:1234")
+        self.rtltcp_addr.setPlaceholderText(t("host:port"))
+        self.device_index = QSpinBox()
+        self.device_index.setRange(0, 15)
+        self.recording_path = QLineEdit()
+        self.recording_path.setPlaceholderText(t("SigMF, .cu8 or .cfile recording"))
+        rec_browse = QPushButton(t("Browse…"))
+        rec_browse.clicked.connect(self._browse_recording)
+        for w in (self.scenario, self.rtltcp_addr, self.device_index, _browse_row(self.recording_path, rec_browse)):
+            self.source_stack.addWidget(w)
+        self.source_label = QLabel(t("Scenario"))
+        sf.addRow(self.source_label, self.source_stack)
+        col.addWidget(src)
+
+        plan = QGroupBox(t("What to sweep"))
+        pf = QFormLayout(plan)
+        self.profile = QComboBox()
+        for name, title, title_zh in backend.profile_choices():
+            self.profile.addItem(f"{title_zh if self.ctx.lang == 'zh' else title} ({name})", name)
+        self.profile.addItem(t("Custom span"), CUSTOM_SPAN)
+        self.profile.currentIndexChanged.connect(self._profile_changed)
+        pf.addRow(t("Band profile"), self.profile)
+        self.start_mhz = QDoubleSpinBox()
+        self.stop_mhz = QDoubleSpinBox()
+        for box, value in ((self.start_mhz, 400.0), (self.stop_mhz, 440.0)):
+            box.setRange(24.0, 1766.0)
+            box.setDecimals(3)
+            box.setValue(value)
+        span = QWidget()
+        sl = QHBoxLayout(span)
+        sl.setContentsMargins(0, 0, 0, 0)
+        sl.addWidget(self.start_mhz)
+        sl.addWidget(QLabel("–"))
+        sl.addWidget(self.stop_mhz)
+        sl.addWidget(QLabel("MHz"))
+        pf.addRow(t("Span"), span)
+        self.passes = QSpinBox()
+        self.passes.setRange(1, 100)
+        self.passes.setValue(3)
+        pf.addRow(t("Passes"), self.passes)
+        self.baseline_dir = QLineEdit()
+        self.baseline_dir.setPlaceholderText(t("optional: a previous sweep's folder"))
+        base_browse = QPushButton(t("Browse…"))
+        base_browse.clicked.connect(lambda: self._browse_dir(self.baseline_dir))
+        pf.addRow(t("Baseline"), _browse_row(self.baseline_dir, base_browse))
+        self.out_dir = QLineEdit(str(Path.home() / "meetkit-sweeps" / self.ctx.clock.now().strftime("%Y%m%d-%H%M%S")))
+        out_browse = QPushButton(t("Browse…"))
+        out_browse.clicked.connect(lambda: self._browse_dir(self.out_dir))
+        pf.addRow(t("Output folder"), _browse_row(self.out_dir, out_browse))
+        self.plan_info = QLabel()
+        self.plan_info.setWordWrap(True)
+        self.plan_info.setStyleSheet("color: #555;")
+        pf.addRow(self.plan_info)
+        col.addWidget(plan)
+
+        buttons = QHBoxLayout()
+        self.start_button = QPushButton(t("Start sweep"))
+        self.start_button.setStyleSheet(
+            "QPushButton { font-size: 17px; font-weight: bold; padding: 10px; background: #1d6f42; color: white; }"
+            "QPushButton:disabled { background: #9fb8a8; color: #eef3ef; }")
+        self.start_button.clicked.connect(self.start_sweep)
+        self.stop_button = QPushButton(t("Stop"))
+        self.stop_button.setStyleSheet("font-size: 17px; padding: 10px;")
+        self.stop_button.setEnabled(False)
+        self.stop_button.clicked.connect(self.stop_sweep)
+        buttons.addWidget(self.start_button, 2)
+        buttons.addWidget(self.stop_button, 1)
+        col.addLayout(buttons)
+
+        prog = QGroupBox(t("Progress"))
+        pl = QVBoxLayout(prog)
+        self.state_label = QLabel(t("Ready"))
+        self.state_label.setStyleSheet("font-size: 15px; font-weight: bold;")
+        pl.addWidget(self.state_label)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(False)
+        pl.addWidget(self.progress_bar)
+        self.progress_label = QLabel("")
+        self.progress_label.setWordWrap(True)
+        pl.addWidget(self.progress_label)
+        col.addWidget(prog)
+
+        meeting_box = QGroupBox(t("Meeting and report"))
+        ml = QVBoxLayout(meeting_box)
+        self.meeting = QComboBox()
+        try:
+            from meetkit.meetings import list_meetings
+
+            for m in list_meetings(self.ctx.store):
+                self.meeting.addItem(f"{m.title}（{m.level}）", m.id)
+        except MeetkitError as err:
+            log.warning("cannot list meetings: %s", err.en)
+        ml.addWidget(self.meeting)
+        mrow = QHBoxLayout()
+        self.attach_button = QPushButton(t("Attach to meeting"))
+        self.attach_button.clicked.connect(self._attach)
+        mrow.addWidget(self.attach_button)
+        self.report_button = QPushButton(t("Open report"))
+        self.report_button.clicked.connect(self._open_report)
+        mrow.addWidget(self.report_button)
+        ml.addLayout(mrow)
+        self.attach_note = QLabel("")
+        self.attach_note.setWordWrap(True)
+        self.attach_note.setStyleSheet("color: #555;")
+        ml.addWidget(self.attach_note)
+        col.addWidget(meeting_box)
+
+        self.error_banner = QLabel("")
+        self.error_banner.setWordWrap(True)
+        self.error_banner.setStyleSheet("background: #b00020; color: white; font-size: 14px; padding: 8px; border-radius: 4px;")
+        self.error_banner.hide()
+        col.addWidget(self.error_banner)
+        col.addStretch(1)
+        return panel
+
+    def _build_actions(self) -> QHBoxLayout:
+        t = self.ctx.tr
+        row = QHBoxLayout()
+        self.friendly_button = QPushButton(t("Mark friendly"))
+        self.resolved_button = QPushButton(t("Resolved (with a note)…"))
+        self.declared_button = QPushButton(t("Declared"))
+        self.friendly_button.clicked.connect(lambda: self._mark("friendly"))
+        self.resolved_button.clicked.connect(lambda: self._mark("resolved"))
+        self.declared_button.clicked.connect(lambda: self._mark("declared"))
+        for b in (self.friendly_button, self.resolved_button, self.declared_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        self._update_actions()
+        return row
+
+    # -- choices ----------------------------------------------------------------------------
+
+    def _source_kind_changed(self) -> None:
+        t = self.ctx.tr
+        i = self.source_kind.currentIndex()
+        self.source_stack.setCurrentIndex(i)
+        self.source_label.setText(t(("Scenario", "Address", "Device", "File")[i]))
+
+    def _profile_changed(self) -> None:
+        custom = self.profile.currentData() == CUSTOM_SPAN
+        self.start_mhz.setEnabled(custom)
+        self.stop_mhz.setEnabled(custom)
+        try:
+            plan = backend.make_plan(None if custom else self.profile.currentData(),
+                                     (self.start_mhz.value() * 1e6, self.stop_mhz.value() * 1e6), 1)
+            self.plan_info.setText(self.ctx.tr("{hops} hops, about {s:.1f} s per pass on a dongle",
+                                               hops=len(plan.hops), s=plan.hardware_time_s()))
+        except MeetkitError as err:
+            self.plan_info.setText(err.text(self.ctx.lang))
+
+    def _browse_dir(self, edit: QLineEdit) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.ctx.tr("Choose a folder"), edit.text() or str(Path.home()))
+        if path:
+            edit.setText(path)
+
+    def _browse_recording(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.ctx.tr("Choose a recording"), str(Path.home()),
+                                              "IQ (*.sigmf-meta *.sigmf-data *.cu8 *.bin *.cfile)")
+        if path:
+            self.recording_path.setText(path)
+
+    def request(self) -> SweepRequest:
+        kind = str(self.source_kind.currentData())
+        arg = {
+            "simulator": self.scenario.currentData() or "",
+            "rtltcp": self.rtltcp_addr.text().strip(),
+            "rtlsdr": str(self.device_index.value()),
+            "recording": self.recording_path.text().strip(),
+        }[kind]
+        profile = self.profile.currentData()
+        return SweepRequest(
+            source_kind=kind,
+            source_arg=str(arg),
+            profile=None if profile == CUSTOM_SPAN else str(profile),
+            span_hz=(self.start_mhz.value() * 1e6, self.stop_mhz.value() * 1e6) if profile == CUSTOM_SPAN else None,
+            passes=self.passes.value(),
+            baseline_dir=Path(self.baseline_dir.text().strip()) if self.baseline_dir.text().strip() else None,
+            out_dir=Path(self.out_dir.text().strip()) if self.out_dir.text().strip() else None,
+        )
+
+    # -- sweep ------------------------------------------------------------------------------
+
+    def start_sweep(self) -> None:
+        if self.job is not None and self.job.is_running():
+            return
+        self._stop_meter()
+        self.error_banner.hide()
+        request = self.request()
+        try:
+            if request.source_kind == "simulator":
+                if self.simulator is None or self.simulator.scenario_name != request.source_arg:
+                    self._stop_simulator()
+                    self.simulator = SimulatorHandle(request.source_arg, realtime=request.simulator_realtime)
+            elif request.source_kind == "recording" and not request.source_arg:
+                raise MeetkitError(backend.ErrorCode.INVALID_INPUT, "choose a recording file", "请选择录音文件")
+        except MeetkitError as err:
+            self._show_error(err.text(self.ctx.lang))
+            return
+        except OSError as err:
+            self._show_error(self.ctx.tr("Cannot start the simulator: {err}", err=str(err)))
+            return
+        self._meter_spec = request.source_spec(self.simulator.port if self.simulator else None) \
+            if request.source_kind != "recording" else None
+        self.spectrum.clear()
+        self.spectrum.span_hz = None
+        self.findings.set_findings([])
+        self._shown_trace = None
+        self._shown_findings = -1
+        self.last_outcome = None
+        job = SweepJob(request, self.ctx.clock, simulator=self.simulator if request.source_kind == "simulator" else None)
+        job.finished.connect(self._job_finished, Qt.ConnectionType.QueuedConnection)
+        self.job = job
+        job.start()
+        self.start_button.setEnabled(False)
+        self.stop_button.setEnabled(True)
+        self.timer.start()
+        self._update_actions()
+
+    def stop_sweep(self) -> None:
+        if self.job is not None:
+            self.job.stop()
+            self.stop_button.setEnabled(False)
+
+    def _job_finished(self, outcome: SweepOutcome) -> None:
+        self.last_outcome = outcome
+        self._tick()
+        self.timer.stop()
+        self.start_button.setEnabled(True)
+        self.stop_button.setEnabled(False)
+        if outcome.error_en:
+            self._show_error(outcome.error_zh if self.ctx.lang == "zh" else outcome.error_en)
+        self._update_actions()
+
+    def is_sweeping(self) -> bool:
+        return self.job is not None and self.job.is_running()
+
+    def _tick(self) -> None:
+        job = self.job
+        if job is None:
+            return
+        t = self.ctx.tr
+        if job.span_hz is not None and self.spectrum.span_hz is None:
+            self.spectrum.set_span(*job.span_hz)
+            if job.baseline is not None:
+                self.spectrum.set_baseline(backend.baseline_trace(job.baseline))
+        trace = job.analyzer.trace()
+        if trace is not self._shown_trace and len(trace) > 0:
+            self._shown_trace = trace
+            self.spectrum.update_trace(trace)
+            self.spectrum.push_waterfall_row(trace)
+        if job.findings_version != self._shown_findings:
+            self._shown_findings = job.findings_version
+            findings = job.findings
+            self.findings.set_findings(findings)
+            self.spectrum.set_findings(findings, self._label_of)
+        p = job.progress
+        self.state_label.setText(t(STATE_LABEL.get(p.state, p.state)))
+        total = max(1, p.hops * p.passes)
+        self.progress_bar.setValue(1000 if p.state in ("done",) else int(1000 * min(1.0, p.hops_done / total)))
+        parts = []
+        if p.hops:
+            parts.append(t("Pass {p} of {n}", p=p.pass_index + 1, n=p.passes))
+            parts.append(t("hop {h} of {n}", h=p.hop_index + 1, n=p.hops))
+        if p.state == "sweeping" and p.eta_s is not None:
+            parts.append(t("about {s:.0f} s left", s=p.eta_s))
+        parts.append(t("{s:.0f} s elapsed", s=p.elapsed_s))
+        if p.dropped_samples:
+            parts.append(t("{n} samples dropped (processing fell behind)", n=p.dropped_samples))
+        self.progress_label.setText(" · ".join(parts))
+
+    def _label_of(self, f: dict[str, Any]) -> str:
+        kind = self.ctx.tr(KIND_LABEL.get(str(f.get("kind")), "Unknown"))
+        kind = kind.split("（")[0].split(" (")[0]  # the short name on the plot; the table has the rest
+        return f"{f['freq_hz'] / 1e6:.3f} MHz {kind}"
+
+    def _show_error(self, text: str) -> None:
+        self.error_banner.setText("⚠ " + text)
+        self.error_banner.show()
+
+    # -- findings, level meter --------------------------------------------------------------
+
+    def _finding_selected(self, f: dict[str, Any]) -> None:
+        self.spectrum.zoom_to(float(f["freq_hz"]), float(f["bandwidth_hz"]), float(f["peak_dbfs"]))
+        self._update_actions()
+        self._start_meter(f)
+
+    def _start_meter(self, f: dict[str, Any]) -> None:
+        self._stop_meter()
+        t = self.ctx.tr
+        self.meter_panel.set_target(float(f["freq_hz"]), self._label_of(f))
+        if self.is_sweeping():
+            self.meter_panel.set_note(t("The receiver is busy sweeping; the level meter starts when you select a finding after the sweep."))
+            return
+        if not self._meter_spec:
+            self.meter_panel.set_note(t("The level meter needs a live source (dongle, rtl_tcp or simulator)."))
+            return
+        meter = LevelMeter(self._meter_spec, float(f["freq_hz"]), float(f["bandwidth_hz"]), self.ctx.clock)
+        meter.level.connect(self.meter_panel.show_level, Qt.ConnectionType.QueuedConnection)
+        meter.failed.connect(self._meter_failed, Qt.ConnectionType.QueuedConnection)
+        self.meter = meter
+        self.meter_panel.set_note("")
+        meter.start()
+
+    def _meter_failed(self, en: str, zh: str) -> None:
+        self.meter_panel.set_note(zh if self.ctx.lang == "zh" else en, error=True)
+
+    def _stop_meter(self) -> None:
+        if self.meter is not None:
+            self.meter.stop()
+            self.meter = None
+
+    def _stop_simulator(self) -> None:
+        if self.simulator is not None:
+            self.simulator.stop()
+            self.simulator = None
+
+    # -- marking, attaching, report ---------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        t = self.ctx.tr
+        attach = backend.attach_service()
+        have_attach = attach is not None
+        selected = self.findings.selected() if hasattr(self, "findings") else None
+        finished = self.last_outcome is not None and not self.is_sweeping()
+        no_service = t("Needs the sweep attach service (meetkit.sweep.attach), not in this build yet")
+        for b in (self.friendly_button, self.resolved_button, self.declared_button):
+            b.setEnabled(have_attach and finished and selected is not None)
+            b.setToolTip("" if have_attach else no_service)
+        self.attach_button.setEnabled(have_attach and finished and self.meeting.count() > 0)
+        self.attach_button.setToolTip("" if have_attach else no_service)
+        pdf = self.last_outcome.report_pdf if self.last_outcome else None
+        self.report_button.setEnabled(pdf is not None and Path(pdf).exists())
+        if pdf is None and self.last_outcome is not None:
+            self.report_button.setToolTip(t("No report PDF was written for this sweep"))
+
+    def _mark(self, status: str) -> None:
+        f = self.findings.selected()
+        if f is None:
+            return
+        note = ""
+        if status == "resolved":
+            note, ok = QInputDialog.getText(self, self.ctx.tr("Resolved"), self.ctx.tr("What was found and removed?"))
+            if not ok or not note.strip():
+                return
+        self.findings.overrides[round(float(f["freq_hz"]), -2)] = status
+        self.findings.set_findings(self.findings.findings)
+
+    def _attach(self) -> None:
+        pass
+
+    def _open_report(self) -> None:
+        pdf = self.last_outcome.report_pdf if self.last_outcome else None
+        if pdf is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
+
+    # -- closing ----------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+        if self.job is not None:
+            self.job.stop()
+            self.job.wait(15000)
+        self._stop_meter()
+        self._stop_simulator()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

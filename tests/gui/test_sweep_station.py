@@ -1,0 +1,160 @@
+"""The RF sweep station on the offscreen platform, driven against the in-process venue simulator
+(a real rtl_tcp socket on 127.0.0.1) on a short span so each test takes a few seconds."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from meetkit import operators
+from meetkit.gui.app import make_app
+from meetkit.gui.context import GuiContext
+from meetkit.gui.sweep_station import CUSTOM_SPAN, SweepStationWindow
+from meetkit.i18n import Translator
+from meetkit.sweep.simulator import SimulatorServer, find_scenario, load_scenario
+from tests.conftest import PASSWORD
+
+SHOTS = Path(os.environ.get("MEETKIT_SCREENSHOTS", "/tmp/meetkit-shots"))
+
+
+def shot(widget, name: str) -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
+
+
+@pytest.fixture
+def app(qapp):
+    return make_app()
+
+
+@pytest.fixture
+def technician(store, clock):
+    admin = operators.create_first_admin(store, clock, "admin", PASSWORD)
+    return operators.add_operator(store, clock, admin, "technician", PASSWORD, ["technician"])
+
+
+@pytest.fixture
+def station(app, qtbot, store, clock, technician, tmp_path):
+    ctx = GuiContext(store=store, clock=clock, actor=technician, tr=Translator("zh"))
+    window = SweepStationWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.out_dir.setText(str(tmp_path / "sweep-out"))
+    yield window
+    window.shutdown()
+
+
+def _short_span(window: SweepStationWindow, lo_mhz: float = 400.0, hi_mhz: float = 440.0, passes: int = 40) -> None:
+    window.profile.setCurrentIndex(window.profile.findData(CUSTOM_SPAN))
+    window.start_mhz.setValue(lo_mhz)
+    window.stop_mhz.setValue(hi_mhz)
+    window.passes.setValue(passes)
+
+
+def test_live_sweep_with_the_simulator_then_zoom_and_level_meter(station, qtbot, tmp_path):
+    w = station
+    w.source_kind.setCurrentIndex(w.source_kind.findData("simulator"))
+    w.scenario.setCurrentIndex(w.scenario.findData("mic-phone-radio"))
+    _short_span(w)
+    w.start_sweep()
+    assert w.is_sweeping() and not w.start_button.isEnabled() and w.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: w.spectrum.has_data() and w.findings.table.rowCount() > 0, timeout=15000)
+    qtbot.waitUntil(lambda: w.spectrum.waterfall_rows() >= 3, timeout=5000)
+    assert w.is_sweeping(), "the sweep of 40 passes should still be running"
+    x, y = w.spectrum.mean_curve.getData()
+    _, ymax = w.spectrum.max_curve.getData()
+    assert len(x) > 1000 and np.isfinite(y).sum() > 1000
+    assert np.nanmin(x) >= 399.0 and np.nanmax(x) <= 441.0  # MHz on the axis
+    assert np.nanmax(ymax) >= np.nanmax(y)  # max hold is never below the mean
+    assert "正在扫描" in w.state_label.text() and "遍" in w.progress_label.text()
+    # the walkie-talkie of the scenario (409.7625 MHz) is keyed 3 s of every 8 s: wait for it to show
+    qtbot.waitUntil(lambda: any(abs(f["freq_hz"] - 409.7625e6) < 50e3 for f in w.findings.findings), timeout=20000)
+    assert w.is_sweeping()
+    shot(w, "sweep-station-mid")
+
+    w.stop_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    outcome = w.last_outcome
+    assert outcome.stopped and outcome.error_en is None
+    assert (tmp_path / "sweep-out" / "findings.json").exists()
+    assert outcome.report_pdf is not None and outcome.report_pdf.exists()
+    assert w.report_button.isEnabled() and w.start_button.isEnabled()
+    assert w.findings.table.rowCount() > 0
+    freqs = [f["freq_hz"] for f in w.findings.findings]
+    assert any(abs(f - 409.7625e6) < 50e3 for f in freqs), freqs
+
+    row = next(r for r in range(w.findings.table.rowCount())
+               if abs(float(w.findings.table.item(r, 0).text()) * 1e6 - 409.7625e6) < 50e3)
+    w.findings.table.selectRow(row)
+    finding = w.findings.selected()
+    lo, hi = w.spectrum.x_range_hz()
+    assert lo <= finding["freq_hz"] <= hi and hi - lo < 5e6
+    qtbot.waitUntil(lambda: w.meter_panel.readings >= 3, timeout=10000)
+    assert "dBFS" in w.meter_panel.number.text() and math.isfinite(w.meter_panel.last_level_dbfs)
+    assert "QtMultimedia" in w.meter_panel.audio_note.text()
+    shot(w, "sweep-station-after")
+    assert w.ctx.tr.missing == set(), f"untranslated: {w.ctx.tr.missing}"
+
+
+def test_filters_narrow_the_findings_table(station, qtbot):
+    w = station
+    findings = [
+        {"freq_hz": 409.7625e6, "bandwidth_hz": 12e3, "peak_dbfs": -30.0, "mean_dbfs": -32.0, "snr_db": 28.0,
+         "occupancy": 0.4, "kind": "walkie_talkie", "confidence": 0.9, "reasons": [], "band": None, "status": "new",
+         "first_seen": None, "last_seen": None, "passes_seen": 2},
+        {"freq_hz": 97.4e6, "bandwidth_hz": 180e3, "peak_dbfs": -25.0, "mean_dbfs": -26.0, "snr_db": 30.0,
+         "occupancy": 1.0, "kind": "broadcast", "confidence": 1.0, "reasons": [], "band": None, "status": "ambient",
+         "first_seen": None, "last_seen": None, "passes_seen": 2},
+    ]
+    w.findings.set_findings(findings)
+    assert w.findings.table.rowCount() == 2
+    w.findings.status_filter.setCurrentIndex(w.findings.status_filter.findData("suspects"))
+    assert w.findings.table.rowCount() == 1 and w.findings.table.item(0, 6).text() == "对讲机"
+    w.findings.status_filter.setCurrentIndex(0)
+    w.findings.kind_filter.setCurrentIndex(w.findings.kind_filter.findData("broadcast"))
+    assert w.findings.table.rowCount() == 1 and w.findings.table.item(0, 8).text() == "环境信号"
+    assert "可疑 1 条" in w.findings.title.text()
+
+
+def test_source_lost_mid_sweep_shows_a_chinese_error_and_keeps_the_results(station, qtbot):
+    w = station
+    server = SimulatorServer(load_scenario(find_scenario("mic-phone-radio")), realtime=True)
+    server.start()
+    try:
+        w.source_kind.setCurrentIndex(w.source_kind.findData("rtltcp"))
+        w.rtltcp_addr.setText(f"127.0.0.1:{server.port}")
+        _short_span(w)
+        w.start_sweep()
+        qtbot.waitUntil(lambda: w.spectrum.has_data(), timeout=15000)
+    finally:
+        server.stop()  # the venue's Pi goes away mid-sweep
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.partial and w.last_outcome.error_zh
+    assert w.error_banner.isVisible()
+    text = w.error_banner.text()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    assert w.spectrum.has_data(), "the partial trace stays on screen"
+    assert "失败" in w.state_label.text()
+    shot(w, "sweep-station-source-lost")
+
+
+@pytest.mark.parametrize("kind", ["rtlsdr", "recording"])
+def test_no_dongle_or_bad_recording_is_a_clear_message(station, qtbot, tmp_path, kind):
+    w = station
+    w.source_kind.setCurrentIndex(w.source_kind.findData(kind))
+    if kind == "recording":
+        bad = tmp_path / "broken.sigmf-meta"
+        bad.write_text("{ not json", encoding="utf-8")
+        w.recording_path.setText(str(bad))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.error_banner.isVisible(), timeout=15000)
+    text = w.error_banner.text()
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    assert "Traceback" not in text
+    assert w.start_button.isEnabled()
