@@ -159,7 +159,7 @@ class SimulatorServer:
                 rate = self.synth.rate_sps
                 if self.realtime:
                     lag = pace_t0 + pace_samples / rate - time.monotonic()
-                    if lag < -0.5:  # the client fell far behind: do not burst to catch up
+                    if lag < -0.05:  # fell behind (a slow build or client): do not burst to catch up
                         pace_t0, pace_samples, lag = time.monotonic(), 0, 0.0
                     if lag > 0:
                         readable, _, _ = select.select([conn], [], [], min(lag, 0.2))

@@ -19,6 +19,7 @@ import logging
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ from meetkit.sweep.simulator.scenario import Scenario
 log = logging.getLogger(__name__)
 
 RING = 1 << 16  # period of a tuned band's waveform (27 ms at 2.4 MS/s)
-NOISE_RING = 1 << 20  # the shared noise ring (0.44 s at 2.4 MS/s)
+NOISE_RING = 1 << 18  # the shared noise ring (109 ms at 2.4 MS/s, 1 s at 250 kS/s)
 CHUNK = 1 << 14  # samples per read() piece
 # R820T gain table (tenths of dB), as librtlsdr reports it
 R820T_GAINS_TENTHS = (0, 9, 14, 27, 37, 77, 87, 125, 144, 157, 166, 197, 207, 229, 254, 280, 297, 328, 338,
@@ -60,11 +61,14 @@ def nearest_gain_db(gain_db: float) -> float:
     return tenths / 10
 
 
+@lru_cache(maxsize=8)
 def rolloff(rate_sps: float, n: int, start: float, edge_db: float) -> npt.NDArray[np.float64]:
-    """Amplitude response of the tuner's passband over a shifted spectrum of n bins."""
+    """Amplitude response of the tuner's passband over a shifted spectrum of n bins (read-only)."""
     u = np.abs(np.arange(n) - n // 2) / (n / 2)
     x = np.clip((u - start) / max(1e-9, 1 - start), 0.0, None)
-    return np.power(10.0, -edge_db * x**2 / 20)
+    shape = np.power(10.0, -edge_db * x**2 / 20)
+    shape.flags.writeable = False
+    return shape
 
 
 def _slice(ring: npt.NDArray[np.generic], p: int, n: int, step: int = 1) -> npt.NDArray[np.generic]:
@@ -118,6 +122,9 @@ class Synthesizer:
         self.scenario = scenario.outside() if outside else scenario
         self.seed = scenario.seed if seed is None else seed
         self.emitters = [make_emitter(spec, self.seed) for spec in self.scenario.emitters]
+        widths = np.array([e.half_width_hz() for e in self.emitters], dtype=np.float64)
+        freqs = np.array([e.spec.freq_hz for e in self.emitters], dtype=np.float64)
+        self._emitter_lo, self._emitter_hi = freqs - widths, freqs + widths
         self.centre_hz = DEFAULT_CENTRE_HZ
         self.rate_sps = DEFAULT_RATE_SPS
         self.gain_db: float | None = None
@@ -237,14 +244,17 @@ class Synthesizer:
     def _transient(self, out: U8, settle_n: int) -> U8:
         """The PLL settling after a retune: the level ramps up under a decaying offset."""
         m = min(settle_n - self._since_tune, out.shape[0] // 2)
-        out = np.array(out, copy=True)
         if self._since_tune == 0:
             self._transient_phase = complex(np.exp(2j * np.pi * self._rng.random()))
-        i = (self._since_tune + np.arange(m)) / settle_n
-        iq = (out[: 2 * m].astype(np.float32).view(np.float32) - 127.5) / 127.5
-        x = iq[0::2] + 1j * iq[1::2]
-        x = x * (0.2 + 0.8 * i) + 0.25 * self._transient_phase * np.exp(-4 * i)
-        out[: 2 * m] = quantize_cu8(x.astype(np.complex64))
+        i = ((self._since_tune + np.arange(m, dtype=np.float32)) / np.float32(settle_n)).repeat(2)
+        decay = np.float32(0.25 * 127.5) * np.exp(np.float32(-4) * i)
+        decay[0::2] *= np.float32(self._transient_phase.real)
+        decay[1::2] *= np.float32(self._transient_phase.imag)
+        v = (out[: 2 * m].astype(np.float32) - np.float32(127.5)) * (np.float32(0.2) + np.float32(0.8) * i)
+        v += decay + np.float32(128.0)
+        np.clip(v, 0.0, 255.0, out=v)
+        out = np.array(out, copy=True)
+        out[: 2 * m] = v.astype(np.uint8)
         return out
 
     # -- building rings ---------------------------------------------------------------------
@@ -281,10 +291,11 @@ class Synthesizer:
         ring = self._noise_float.get(rate_sps)
         if ring is None:
             rng = np.random.default_rng([self.seed, int(rate_sps), 0x0015E])
-            spec = (rng.standard_normal(NOISE_RING) + 1j * rng.standard_normal(NOISE_RING)) * math.sqrt(0.5)
+            spec = rng.standard_normal(2 * NOISE_RING, dtype=np.float32).view(np.complex64)
             tuner = self.scenario.tuner
             shape = np.fft.ifftshift(rolloff(rate_sps, NOISE_RING, tuner.rolloff_start, tuner.rolloff_edge_db))
-            ring = (np.fft.ifft(spec * shape) * math.sqrt(NOISE_RING)).astype(np.complex64)
+            spec *= (shape * math.sqrt(0.5 * NOISE_RING)).astype(np.float32)
+            ring = np.fft.ifft(spec).astype(np.complex64, copy=False)
             if len(self._noise_float) >= 2:
                 self._noise_float.clear()
             self._noise_float[rate_sps] = ring
@@ -311,7 +322,8 @@ class Synthesizer:
             return self._noise_only()
         lo = self.lo_hz
         band_lo, band_hi = lo - rate / 2, lo + rate / 2
-        present = [e for e in self.emitters if e.overlaps(band_lo, band_hi)]
+        hits = np.flatnonzero((self._emitter_hi > band_lo) & (self._emitter_lo < band_hi))
+        present = [self.emitters[i] for i in hits]
         xtal = tuner.crystal_hz * (1 + tuner.ppm_error * 1e-6)
         spurs = [h * xtal for h in range(max(1, math.ceil(band_lo / xtal)), math.floor(band_hi / xtal) + 1)
                  if band_lo < h * xtal < band_hi]
@@ -329,10 +341,10 @@ class Synthesizer:
         for e in present:
             x = e.spectrum(e.spec.freq_hz - lo, rate, n, rng) * 10 ** (e.spec.level_dbfs / 20)
             if e.gated:
-                gated.append((e, np.fft.ifft(np.fft.ifftshift(x * shape)).astype(np.complex64)))
+                gated.append((e, np.fft.ifft(np.fft.ifftshift((x * shape).astype(np.complex64)))))
             else:
                 spectrum += x
-        base = np.fft.ifft(np.fft.ifftshift(spectrum * shape)).astype(np.complex64)
+        base = np.fft.ifft(np.fft.ifftshift((spectrum * shape).astype(np.complex64)))
         noise = _slice(self._noise(rate), int(rng.integers(NOISE_RING)), n)
         base += noise * np.float32(10 ** (self.scenario.noise_floor_dbfs / 20) * self._gain_scale())
         base += self._dc()
