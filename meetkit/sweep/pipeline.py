@@ -88,10 +88,13 @@ def load_baseline(spec: str | Path, clock: Clock, settings: AnalysisSettings | N
             mx = read_csv(max_path).trace
             if len(mx) == len(mean):
                 mean.max_p = mx.max_p
+                mean.has_max_hold = True
+            else:
+                has_max = False
         return Baseline.from_trace(mean, str(path), has_max_hold=has_max)
     if path.suffix.lower() in (".csv", ".txt"):
         csv = read_csv(path)
-        return Baseline.from_trace(csv.trace, str(path), has_max_hold=csv.sweeps > 1)
+        return Baseline.from_trace(csv.trace, str(path), has_max_hold=csv.trace.has_max_hold)
     analyzer = SweepAnalyzer(settings)
     for block in _recording_blocks([str(path)], clock):
         analyzer.add_block(block)
@@ -239,8 +242,10 @@ def write_outputs(
     doc, trace = result.doc, result.trace
     doc.write(out / "findings.json")
     write_csv(trace, out / "trace.csv", values="mean")
-    write_csv(trace, out / "trace-max.csv", values="max")
-    files = {"findings": str(out / "findings.json"), "trace": str(out / "trace.csv"), "trace_max": str(out / "trace-max.csv")}
+    files = {"findings": str(out / "findings.json"), "trace": str(out / "trace.csv")}
+    if trace.has_max_hold:
+        write_csv(trace, out / "trace-max.csv", values="max")
+        files["trace_max"] = str(out / "trace-max.csv")
     base_trace = result.baseline.trace if result.baseline else None
     title = f"RF sweep 射频扫描 · {doc.profile or doc.source} · {doc.started or ''} · {doc.passes} pass(es)"
     render_spectrum(trace, doc.findings, out / "spectrum.png", baseline=base_trace, noise_dbfs=to_db(result.detection.noise_p), title=title)

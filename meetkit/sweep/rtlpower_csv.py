@@ -132,6 +132,7 @@ def read_csv(path: str | Path, *, strict: bool = True) -> CsvTrace:
         trace, sweeps = _from_rows(rows, fmt)
     else:
         trace, sweeps = _from_pairs([p for p in pairs if p])
+    trace.has_max_hold = sweeps > 1
     if times:
         trace.started, trace.ended = min(times), max(times)
     return CsvTrace(trace, fmt, used, skipped, sweeps)

@@ -65,8 +65,9 @@ class Baseline:
     has_max_hold: bool = True
 
     @classmethod
-    def from_trace(cls, trace: Trace, source: str = "", *, has_max_hold: bool = True) -> Baseline:
-        return cls(trace, find_signals(trace).signals, source, has_max_hold)
+    def from_trace(cls, trace: Trace, source: str = "", *, has_max_hold: bool | None = None) -> Baseline:
+        keep_max = trace.has_max_hold if has_max_hold is None else has_max_hold
+        return cls(trace, find_signals(trace).signals, source, keep_max)
 
     def covers(self, lo_hz: float, hi_hz: float) -> bool:
         return any(lo <= hi_hz and lo_hz <= hi for lo, hi in self.trace.covered())
@@ -112,11 +113,12 @@ def compare(
     matched = [s for s in baseline.signals if s.lo_hz <= hi and lo <= s.hi_hz]
     if not matched:
         return Comparison("new", None, [Reason("not in the baseline", "基线中没有此信号")])
-    intermittent = signal.time_behaviour == "intermittent"
-    room = signal.peak_dbfs if intermittent else signal.mean_dbfs
-    base = baseline.level_near(lo, hi, max_hold=intermittent)
+    # like with like: max-hold peaks for intermittent signals when the baseline has a max-hold, else means
+    use_peak = signal.time_behaviour == "intermittent" and baseline.has_max_hold
+    room = signal.peak_dbfs if use_peak else signal.mean_dbfs
+    base = baseline.level_near(lo, hi, max_hold=use_peak)
     if base is None:
-        base = max((s.peak_dbfs if intermittent else s.mean_dbfs) for s in matched)
+        base = max((s.peak_dbfs if use_peak else s.mean_dbfs) for s in matched)
     delta = room - base
     if delta >= stronger_db:
         return Comparison(

@@ -60,6 +60,7 @@ class Trace:
     ended: dt.datetime | None = None
     overlap: float = 0.0
     fft_size: int = 1024
+    has_max_hold: bool = True  # False for a trace read from a single-sweep CSV (max = min = mean)
 
     def __len__(self) -> int:
         return int(self.freqs_hz.shape[0])

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from meetkit.cli.main import main
+from meetkit.sweep.simulator import SimulatorServer, load_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT / ".." / "shared" / "recordings-real"
+
+
+def _lines(capsys: pytest.CaptureFixture[str]) -> list[dict]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/recordings-real is not there")
+def test_analyze_then_import_csv_as_a_baseline(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rec = str(REAL / "gsm-downlink-941MHz.sigmf-meta")
+    assert main(["--lang", "en", "sweep", "analyze", rec, "--out", str(tmp_path / "a")]) == 0
+    (summary,) = _lines(capsys)
+    assert summary["findings"] >= 3 and summary["suspects"] == summary["findings"]
+    for name in ("findings.json", "trace.csv", "spectrum.png", "report.pdf"):
+        assert (tmp_path / "a" / name).exists()
+    assert main(["--lang", "en", "sweep", "import-csv", str(tmp_path / "a" / "trace.csv"), "--out", str(tmp_path / "b"), "--no-pdf"]) == 0
+    (imported,) = _lines(capsys)
+    assert imported["skipped_lines"] == 0 and imported["findings"] >= 3
+    assert main(["--lang", "en", "sweep", "analyze", rec, "--baseline", str(tmp_path / "b"), "--out", str(tmp_path / "c"), "--no-pdf"]) == 0
+    (compared,) = _lines(capsys)
+    assert compared["suspects"] == 0
+
+
+def test_user_errors_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("2024-01-02, 03:04:05, 88000000, 88004000, 1000.00, 10, -50.00, nope, -50.00, -50.00\n", encoding="utf-8")
+    assert main(["--lang", "en", "sweep", "import-csv", str(bad), "--out", str(tmp_path / "o"), "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert "line 1" in err and err.count("\n") == 1
+    assert main(["--lang", "en", "sweep", "analyze", str(tmp_path / "missing.sigmf-meta"), "--out", str(tmp_path / "o")]) == 2
+    assert main(["--lang", "zh", "sweep", "locate", "--source", "rtltcp:127.0.0.1:1", "--freq", "abc"]) == 2
+    assert "频率" in capsys.readouterr().err
+
+
+def test_locate_and_monitor_print_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = load_scenario(ROOT / "recordings" / "scenarios" / "mic-phone-radio.json")
+    with SimulatorServer(scenario) as sim:
+        src = f"rtltcp:127.0.0.1:{sim.port}"
+        assert main(["sweep", "locate", "--source", src, "--freq", "645.5M", "--seconds", "0.3", "--bandwidth", "150k"]) == 0
+        readings = _lines(capsys)
+        assert len(readings) == 3
+        assert all(r["freq_hz"] == 645.5e6 and r["level_dbfs"] > r["noise_dbfs"] for r in readings)
+        assert main(["sweep", "monitor", "--source", src, "--profile", "mics", "--max-sweeps", "1", "--dwell", "8192"]) == 0
+        assert _lines(capsys) == []  # without a baseline the first sweep is the reference: no alerts yet
