@@ -81,3 +81,56 @@ def clock() -> FixedClock:
 @pytest.fixture
 def badges(store, approved_meeting) -> list[Badge]:
     return list_badges(store, approved_meeting.id)
+
+
+@pytest.fixture
+def live(store, team):
+    """A meeting happening now by the wall clock (the CLI uses the system clock), with the
+    eight attendees approved, pledged and badged; and the environment for ``main([...])``."""
+    from meetkit.clock import SystemClock
+
+    real = SystemClock()
+    now = real.now()
+    m = meetings.create_meeting(
+        store, real, team.secretary, title="正在进行的会议", level="秘密", starts_at=now - dt.timedelta(minutes=30),
+        ends_at=now + dt.timedelta(hours=2),
+    )
+    for i, name in enumerate(base.NAMES):
+        attendees.add_attendee(store, real, team.secretary, m.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"B{i + 1:02d}")
+    attendees.approve(store, real, team.chair, m.id)
+    attendees.pledge(store, real, team.secretary, m.id)
+    meetings.advance(store, real, team.secretary, m.id, "vetting")
+    meetings.advance(store, real, team.secretary, m.id, "approved")
+    issue_badges(store, real, team.secretary, m.id)
+    return get_meeting(store, m.id)
+
+
+@pytest.fixture
+def cli_env(monkeypatch, store_path):
+    monkeypatch.setenv("MEETKIT_DB", str(store_path))
+    monkeypatch.setenv("MEETKIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("MEETKIT_OPERATOR", "secretary")
+    monkeypatch.setenv("MEETKIT_OPERATOR_PASSWORD", base.PASSWORD)
+    monkeypatch.setenv("MEETKIT_LANG", "zh")
+
+
+class FakeStdin:
+    """``sys.stdin`` with a ``buffer`` of raw bytes, as a scanner session feeds it."""
+
+    def __init__(self, data: bytes) -> None:
+        import io
+
+        self.buffer = io.BytesIO(data)
+
+    def isatty(self) -> bool:
+        return False
+
+
+@pytest.fixture
+def feed_stdin(monkeypatch):
+    import sys
+
+    def feed(data: bytes) -> None:
+        monkeypatch.setattr(sys, "stdin", FakeStdin(data))
+
+    return feed

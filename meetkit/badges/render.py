@@ -1,0 +1,265 @@
+"""Drawing one badge (CR80 card, 85.6 × 54 mm) with Pillow, and its QR code with qrcode.
+
+The layout is in millimetres (:class:`Layout`) so print sheets place the same boxes. The name
+is set as large as its box allows and shrinks to fit; a long name (up to 20 characters and
+beyond) goes onto two lines before it would get too small. Text is never clipped: every
+string is measured with the font it is drawn with.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import qrcode
+import qrcode.util
+from PIL import Image, ImageDraw, ImageFont, ImageOps
+
+from meetkit.attendees import CATEGORY_ZH, attendee_photo, get_attendee
+from meetkit.badges.issue import Badge
+from meetkit.fonts import cjk_font, face_index
+from meetkit.levels import LEVEL_COLOUR, mark
+from meetkit.meetings import Meeting
+
+CARD_W_MM = 85.6
+CARD_H_MM = 54.0
+DPI = 300
+QR_BORDER_MODULES = 2
+# A fixed mask pattern skips qrcode's evaluation of all eight (about 5x faster); every
+# mask is valid QR, and a 120-character alphanumeric payload scans well with any of them.
+QR_MASK = 2
+INK = (20, 20, 20)
+GREY = (90, 90, 90)
+
+
+@dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Boxes on the card, in mm from its top-left corner."""
+
+    banner: Box = Box(0, 0, CARD_W_MM, 8.0)
+    title: Box = Box(3.0, 8.8, CARD_W_MM - 6.0, 7.2)
+    rule_y: float = 16.6
+    name: Box = Box(3.0, 17.3, CARD_W_MM - 6.0, 12.2)
+    photo: Box = Box(3.0, 31.0, 16.0, 21.0)
+    text_top: float = 31.0
+    text_right: float = 59.0
+    qr: Box = Box(60.6, 30.0, 23.0, 23.0)
+
+
+LAYOUT = Layout()
+
+
+@dataclass(frozen=True)
+class BadgeData:
+    """What is printed on one badge."""
+
+    meeting_title: str
+    level: str
+    name: str
+    unit: str
+    category: str
+    seat: str
+    serial_text: str
+    token: str
+    photo: bytes | None = None
+
+
+def badge_data(store, meeting: Meeting, badge: Badge) -> BadgeData:  # type: ignore[no-untyped-def]
+    attendee = get_attendee(store, badge.attendee_id)
+    photo = attendee_photo(store, attendee.id) if attendee.has_photo else None
+    return BadgeData(
+        meeting_title=meeting.title,
+        level=meeting.level,
+        name=attendee.name,
+        unit=attendee.unit,
+        category=CATEGORY_ZH.get(attendee.category, attendee.category),
+        seat=attendee.seat,
+        serial_text=badge.serial_text,
+        token=badge.token,
+        photo=photo,
+    )
+
+
+def qr_matrix(token: str, border: int = QR_BORDER_MODULES) -> np.ndarray:
+    """The QR code as a boolean array (True = dark), quiet zone included."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=border, mask_pattern=QR_MASK)
+    code.add_data(qrcode.util.QRData(token, mode=qrcode.util.MODE_ALPHA_NUM))
+    code.make(fit=True)
+    return np.array(code.get_matrix(), dtype=bool)
+
+
+def qr_image(token: str, module_px: int = 1) -> Image.Image:
+    """The QR code as a greyscale image, ``module_px`` pixels per module."""
+    matrix = qr_matrix(token)
+    if module_px > 1:
+        matrix = np.kron(matrix, np.ones((module_px, module_px), dtype=bool))
+    return Image.fromarray(np.where(matrix, 0, 255).astype(np.uint8), mode="L")
+
+
+@lru_cache(maxsize=2)
+def _font_file(weight: str) -> tuple[str, int]:
+    path = cjk_font(weight)
+    return str(path), face_index(path)
+
+
+class BadgeRenderer:
+    """Draws badges; keeps its fonts between badges (one renderer per print job)."""
+
+    def __init__(self, dpi: int = DPI, layout: Layout = LAYOUT) -> None:
+        self.dpi = dpi
+        self.layout = layout
+        self._fonts: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+        self._base_key: tuple[str, str] | None = None
+        self._base_image: Image.Image | None = None
+
+    # ---- units and fonts ----------------------------------------------------------------
+    def px(self, mm: float) -> int:
+        return round(mm * self.dpi / 25.4)
+
+    def font(self, size_px: int, weight: str = "regular") -> ImageFont.FreeTypeFont:
+        key = (weight, size_px)
+        found = self._fonts.get(key)
+        if found is None:
+            path, index = _font_file(weight)
+            found = ImageFont.truetype(path, size_px, index=index)
+            self._fonts[key] = found
+        return found
+
+    def em_width(self, text: str, weight: str) -> float:
+        """Width of ``text`` in ems (at font size 1)."""
+        return self.font(200, weight).getlength(text) / 200.0
+
+    def fit(self, text: str, box_w_px: int, box_h_px: int, weight: str, max_px: int, max_lines: int = 2, min_single_px: int = 0) -> tuple[list[str], int]:
+        """Lines and font size (px) so that ``text`` fits the box; never wider than the box."""
+        text = text.strip()
+        if not text:
+            return [], max_px
+        best_lines, best_size = [text], self._size_for([text], box_w_px, box_h_px, weight, max_px)
+        if max_lines >= 2 and best_size < max(min_single_px, 1) and len(text) > 1:
+            for lines in _two_line_splits(text):
+                size = self._size_for(lines, box_w_px, box_h_px, weight, max_px)
+                if size > best_size:
+                    best_lines, best_size = lines, size
+        return best_lines, max(best_size, 1)
+
+    def _size_for(self, lines: list[str], box_w_px: int, box_h_px: int, weight: str, max_px: int) -> int:
+        widest = max(self.em_width(line, weight) for line in lines) or 1.0
+        by_width = box_w_px / widest
+        by_height = box_h_px / (len(lines) * 1.18)
+        size = int(min(max_px, by_width, by_height))
+        while size > 1 and max(self.font(size, weight).getlength(line) for line in lines) > box_w_px:
+            size -= 1
+        return size
+
+    # ---- drawing ------------------------------------------------------------------------
+    def _base(self, level: str, title: str) -> Image.Image:
+        """Banner, meeting title and rule: the same on every badge of a meeting, drawn once."""
+        key = (level, title)
+        if self._base_key != key or self._base_image is None:
+            L = self.layout
+            width, height = self.px(CARD_W_MM), self.px(CARD_H_MM)
+            image = Image.new("RGB", (width, height), "white")
+            draw = ImageDraw.Draw(image)
+            colour = LEVEL_COLOUR.get(level, GREY)
+            draw.rectangle([0, 0, width, self.px(L.banner.h)], fill=colour)
+            self._text_block(draw, mark(level), L.banner, "bold", self.px(5.0), (255, 255, 255), centre=True, max_lines=1)
+            self._text_block(draw, title, L.title, "bold", self.px(3.3), INK, centre=True)
+            draw.line([self.px(3), self.px(L.rule_y), width - self.px(3), self.px(L.rule_y)], fill=colour, width=max(1, self.px(0.35)))
+            self._base_key, self._base_image = key, image
+        return self._base_image.copy()
+
+    def render(self, data: BadgeData, with_qr: bool = True) -> Image.Image:
+        """The whole badge at ``self.dpi``; without the QR when a sheet places it separately."""
+        L = self.layout
+        image = self._base(data.level, data.meeting_title)
+        draw = ImageDraw.Draw(image)
+        colour = LEVEL_COLOUR.get(data.level, GREY)
+
+        self._text_block(draw, data.name, L.name, "bold", self.px(10.5), (0, 0, 0), centre=True, min_single_px=self.px(6.0))
+
+        left = L.photo.x
+        if data.photo:
+            self._paste_photo(image, data.photo, L.photo)
+            left = L.photo.x + L.photo.w + 2.0
+        text_w = L.text_right - left
+        self._text_block(draw, data.unit, Box(left, L.text_top, text_w, 8.0), "bold", self.px(3.6), INK)
+        if data.category:
+            chip = Box(left, L.text_top + 8.6, 0, 4.8)
+            self._chip(draw, data.category, chip, colour)
+        if data.seat:
+            self._text_block(draw, f"座位 {data.seat}", Box(left, L.text_top + 13.8, text_w, 4.6), "bold", self.px(4.0), INK, max_lines=1)
+        self._text_block(draw, f"No. {data.serial_text}", Box(left, L.text_top + 18.5, text_w, 2.6), "regular", self.px(2.4), GREY, max_lines=1)
+
+        if with_qr:
+            q = L.qr
+            qr = qr_image(data.token).resize((self.px(q.w), self.px(q.h)), Image.NEAREST)
+            image.paste(qr, (self.px(q.x), self.px(q.y)))
+        return image
+
+    def _text_block(
+        self, draw: ImageDraw.ImageDraw, text: str, box: Box, weight: str, max_px: int, fill: tuple[int, int, int],
+        centre: bool = False, max_lines: int = 2, min_single_px: int = 0,
+    ) -> None:
+        bw, bh = self.px(box.w), self.px(box.h)
+        lines, size = self.fit(text, bw, bh, weight, max_px, max_lines, min_single_px)
+        if not lines:
+            return
+        font = self.font(size, weight)
+        line_h = size * 1.18
+        top = self.px(box.y) + (bh - line_h * len(lines)) / 2
+        for i, line in enumerate(lines):
+            y = top + line_h * (i + 0.5)
+            if centre:
+                draw.text((self.px(box.x) + bw / 2, y), line, font=font, fill=fill, anchor="mm")
+            else:
+                draw.text((self.px(box.x), y), line, font=font, fill=fill, anchor="lm")
+
+    def _chip(self, draw: ImageDraw.ImageDraw, text: str, box: Box, colour: tuple[int, int, int]) -> None:
+        size = self.px(3.2)
+        font = self.font(size, "bold")
+        pad = self.px(1.2)
+        w = font.getlength(text) + 2 * pad
+        x0, y0 = self.px(box.x), self.px(box.y)
+        draw.rounded_rectangle([x0, y0, x0 + w, y0 + self.px(box.h)], radius=self.px(1.0), fill=colour)
+        draw.text((x0 + w / 2, y0 + self.px(box.h) / 2), text, font=font, fill=(255, 255, 255), anchor="mm")
+
+    def _paste_photo(self, image: Image.Image, photo: bytes, box: Box) -> None:
+        try:
+            with Image.open(io.BytesIO(photo)) as raw:
+                picture = ImageOps.fit(ImageOps.exif_transpose(raw).convert("RGB"), (self.px(box.w), self.px(box.h)))
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return  # an unreadable photo is left off rather than stopping a print run
+        image.paste(picture, (self.px(box.x), self.px(box.y)))
+
+
+def _two_line_splits(text: str) -> list[list[str]]:
+    """Candidate two-line breaks: at a middle dot or space nearest the middle, else the middle."""
+    candidates = []
+    for sep in ("·", "•", " ", "-"):
+        positions = [i for i, c in enumerate(text) if c == sep]
+        if positions:
+            i = min(positions, key=lambda p: abs(p - len(text) / 2))
+            keep = sep if sep in "·•-" else ""
+            first, second = text[: i + (1 if keep else 0)], text[i + 1 :]
+            if first.strip() and second.strip():
+                candidates.append([first.strip(), second.strip()])
+    mid = (len(text) + 1) // 2
+    candidates.append([text[:mid], text[mid:]])
+    return candidates
+
+
+def save_png(image: Image.Image, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "PNG", compress_level=1, dpi=(DPI, DPI))
+    return path
