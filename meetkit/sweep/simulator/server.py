@@ -37,7 +37,7 @@ IGNORED_COMMANDS = {
     0x0E: "bias tee",
 }
 UNPACED_CHUNK = 16384  # samples per send without pacing
-PACED_CHUNK_S = 0.004  # seconds of samples per send with --realtime
+PACED_CHUNK_S = 0.001  # seconds of samples per send with --realtime
 SEND_BUFFER_BYTES = 32768  # small, so a retune shows up soon in the stream
 SEND_PIECE_BYTES = 16384  # send in pieces, checking for commands in between
 
@@ -152,6 +152,7 @@ class SimulatorServer:
                 return
             if got:
                 if len(pending) % 2 == 0:
+                    pace_samples -= len(pending) // 2  # never sent: not counted against the pace
                     pending = memoryview(b"")  # cut the stale rest of the chunk
                 if self.synth.rate_sps != rate_before:
                     pace_t0, pace_samples = time.monotonic(), 0
@@ -165,7 +166,7 @@ class SimulatorServer:
                         readable, _, _ = select.select([conn], [], [], min(lag, 0.2))
                         if readable or lag > 0.2:
                             continue
-                    n = max(1024, min(UNPACED_CHUNK, int(rate * PACED_CHUNK_S)))
+                    n = max(256, min(UNPACED_CHUNK, int(rate * PACED_CHUNK_S)))
                 else:
                     n = UNPACED_CHUNK
                 with self._lock:
