@@ -1,0 +1,545 @@
+"""The checklist tab, made for a laptop carried from room to room: the rooms on the left with
+their progress, the selected checklist's items on the right, one item per row with large
+pass / fail / n.a. buttons, a note and photos from a file; signing, countersigning (the second
+inspector types their own name and password), reopening with a reason, follow-ups, and PDFs
+printed off the GUI thread.
+
+Photos come from image files. A webcam capture would need QtMultimedia, which this build
+does not include; the button says so."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetkit import operators
+from meetkit.checklists import followups, instances, results, signoff
+from meetkit.checklists.instances import ChecklistView, ItemState
+from meetkit.errors import MeetkitError
+from meetkit.gui.context import GuiContext
+from meetkit.gui.gate_status import GateStatusWidget
+from meetkit.gui.widgets import fill_table, local_time, make_table, ok_cancel, run_action, selected_keys
+
+TOUCH_PX = 52
+OUTCOME_STYLE = {
+    "pass": ("#1b5e20", "#e8f5e9"),
+    "fail": ("#b00020", "#fdecea"),
+    "na": ("#555555", "#eeeeee"),
+}
+WEBCAM_AVAILABLE = importlib.util.find_spec("PySide6.QtMultimedia") is not None
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+
+
+class _Job(QRunnable):
+    """Runs a slow call (a PDF) off the GUI thread and hands the result back by signal."""
+
+    def __init__(self, work: Callable[[], Any], lang: str) -> None:
+        super().__init__()
+        self.work = work
+        self.lang = lang
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            result = self.work()
+        except MeetkitError as err:
+            self.signals.failed.emit(err.text(self.lang))
+        except Exception as err:  # noqa: BLE001 - shown to the operator, not swallowed
+            self.signals.failed.emit(str(err))
+        else:
+            self.signals.done.emit(result)
+
+
+class ItemRow(QFrame):
+    """One item: its text, its current result, a note, photos and the three outcome buttons."""
+
+    def __init__(self, page: ChecklistPage, item: ItemState, writable: bool) -> None:
+        super().__init__()
+        self.page = page
+        self.item = item
+        t = page.ctx.tr
+        zh = page.ctx.lang == "zh"
+        colour, background = OUTCOME_STYLE.get(item.outcome or "", ("#333", "#ffffff"))
+        self.setObjectName("itemRow")
+        self.setStyleSheet(f"#itemRow {{ background: {background}; border: 1px solid #ccc; border-radius: 6px; }}")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        number = QLabel(str(item.position))
+        number.setStyleSheet("font-size: 20px; font-weight: bold; min-width: 32px;")
+        number.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(number)
+        text = QVBoxLayout()
+        main = QLabel(item.zh if zh else item.en)
+        main.setWordWrap(True)
+        main.setStyleSheet("font-size: 17px;")
+        text.addWidget(main)
+        second = QLabel(item.en if zh else item.zh)
+        second.setWordWrap(True)
+        second.setStyleSheet("font-size: 12px; color: #666;")
+        text.addWidget(second)
+        self.state_label = QLabel(self._state_text())
+        self.state_label.setWordWrap(True)
+        self.state_label.setStyleSheet(f"font-size: 14px; color: {colour}; font-weight: bold;")
+        text.addWidget(self.state_label)
+        draft = page.drafts.get((page.current_id, item.key))
+        self.note = QLineEdit(draft if draft is not None else (item.note if not item.auto else ""))
+        # What is typed but not yet recorded survives the page redrawing after another item's tap.
+        self.note.textEdited.connect(lambda text: page.drafts.__setitem__((page.current_id, item.key), text))
+        self.note.setPlaceholderText(t("Sweep report reference (required to pass)") if "sweep_ref" in item.flags else t("Note (required for fail)"))
+        self.note.setMinimumHeight(40)
+        self.note.setStyleSheet("font-size: 15px;")
+        self.note.setEnabled(writable)
+        text.addWidget(self.note)
+        layout.addLayout(text, 1)
+        buttons = QVBoxLayout()
+        row = QHBoxLayout()
+        labels = (("pass", "Found in room" if item.copy_id else "Pass"), ("fail", "Not found" if item.copy_id else "Fail"), ("na", "N/A"))
+        self.buttons: dict[str, QPushButton] = {}
+        for outcome, label in labels:
+            button = QPushButton(t(label))
+            button.setMinimumSize(104, TOUCH_PX)
+            fg, bg = OUTCOME_STYLE[outcome]
+            chosen = item.outcome == outcome and not item.auto
+            button.setStyleSheet(
+                f"QPushButton {{ font-size: 17px; font-weight: bold; color: {'white' if chosen else fg}; background: {fg if chosen else bg};"
+                f" border: 2px solid {fg}; border-radius: 6px; padding: 4px 10px; }} QPushButton:disabled {{ color: #999; border-color: #bbb; }}"
+            )
+            button.setEnabled(writable)
+            button.clicked.connect(lambda _=False, o=outcome: self.page.record(self, o))
+            self.buttons[outcome] = button
+            row.addWidget(button)
+        buttons.addLayout(row)
+        photo_row = QHBoxLayout()
+        self.photo_button = QPushButton(t("Add photo…"))
+        self.photo_button.setMinimumHeight(40)
+        self.photo_button.setEnabled(writable)
+        self.photo_button.clicked.connect(lambda: self.page.add_photo(self))
+        photo_row.addWidget(self.photo_button)
+        count = QLabel(t("{n} photo(s)", n=len(item.photo_ids)) if item.photo_ids else "")
+        count.setStyleSheet("color: #444;")
+        photo_row.addWidget(count)
+        buttons.addLayout(photo_row)
+        layout.addLayout(buttons)
+
+    def _state_text(self) -> str:
+        t = self.page.ctx.tr
+        item = self.item
+        if item.outcome is None:
+            return t("Not checked yet")
+        if item.auto:
+            return t("Settled by the custody ledger (returned or recovered)")
+        text = t({"pass": "Passed", "fail": "Failed", "na": "Not applicable"}[item.outcome])
+        if item.copy_found:
+            text = t("Found here and recovered")
+        return f"{text} · {item.operator} · {local_time(item.at)}"
+
+
+class CountersignDialog(QDialog):
+    """The second inspector confirms in person with their own name and password."""
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = ctx.tr
+        self.setWindowTitle(t("Countersign"))
+        form = QFormLayout(self)
+        form.addRow(QLabel(t("The second inspector signs with their own login.")))
+        self.name = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for widget in (self.name, self.password):
+            widget.setMinimumHeight(40)
+        form.addRow(t("Inspector"), self.name)
+        form.addRow(t("Password"), self.password)
+        buttons = ok_cancel(t, "Countersign")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class ChecklistPage(QWidget):
+    def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        self.current_id: int | None = None
+        self.view: ChecklistView | None = None
+        self.rows: list[ItemRow] = []
+        self.drafts: dict[tuple[int | None, str], str] = {}
+        self.pool = QThreadPool.globalInstance()
+        self.jobs: list[_Job] = []
+        t = ctx.tr
+        layout = QVBoxLayout(self)
+        self.gate = GateStatusWidget(ctx, meeting_id)
+        layout.addWidget(self.gate)
+        actions = QHBoxLayout()
+        self.action_buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("create_pre", "Make pre-meeting checklists", lambda: self._create("pre")),
+            ("create_post", "Make post-meeting checklists", lambda: self._create("post")),
+            ("summary", "Print summary…", self._print_summary),
+            ("dossier", "Print dossier…", self._print_dossier),
+            ("refresh", "Refresh", self.refresh),
+        ):
+            button = QPushButton(t(text))
+            button.setMinimumHeight(44)
+            button.clicked.connect(slot)
+            self.action_buttons[key] = button
+            actions.addWidget(button)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.room_list = QListWidget()
+        self.room_list.setStyleSheet(
+            "QListWidget { font-size: 16px; } QListWidget::item { padding: 12px 8px; border-bottom: 1px solid #ddd; }"
+            " QListWidget::item:selected { background: #1565c0; color: white; }"
+        )
+        self.room_list.setMinimumWidth(250)
+        self.room_list.currentItemChanged.connect(self._room_selected)
+        split.addWidget(self.room_list)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(6, 0, 0, 0)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        self.title.setWordWrap(True)
+        right_layout.addWidget(self.title)
+        self.progress = QProgressBar()
+        self.progress.setMinimumHeight(26)
+        self.progress.setFormat("%v / %m")
+        right_layout.addWidget(self.progress)
+        self.sign_label = QLabel()
+        self.sign_label.setWordWrap(True)
+        self.sign_label.setStyleSheet("font-size: 14px;")
+        right_layout.addWidget(self.sign_label)
+        sign_row = QHBoxLayout()
+        for key, text, slot in (
+            ("sign", "Sign", self._sign),
+            ("countersign", "Countersign (second inspector)…", self._countersign),
+            ("reopen", "Reopen…", self._reopen),
+            ("found", "Copy found in this room…", self._found_copy),
+            ("report", "Print checklist…", self._print_checklist),
+        ):
+            button = QPushButton(t(text))
+            button.setMinimumHeight(TOUCH_PX)
+            button.setStyleSheet("font-size: 15px; padding: 0 14px;")
+            button.clicked.connect(slot)
+            self.action_buttons[key] = button
+            sign_row.addWidget(button)
+        webcam = QPushButton(t("Webcam"))
+        webcam.setMinimumHeight(TOUCH_PX)
+        webcam.setEnabled(False)
+        webcam.setToolTip(t("Taking photos with the webcam needs QtMultimedia, which is not installed; add photos from files."))
+        self.action_buttons["webcam"] = webcam
+        webcam.setVisible(not WEBCAM_AVAILABLE)
+        sign_row.addWidget(webcam)
+        sign_row.addStretch(1)
+        right_layout.addLayout(sign_row)
+
+        self.inner_tabs = QTabWidget()
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setStyleSheet("QScrollBar:vertical { width: 24px; }")
+        self.items_host = QWidget()
+        self.items_layout = QVBoxLayout(self.items_host)
+        self.items_layout.setSpacing(8)
+        self.scroll.setWidget(self.items_host)
+        self.inner_tabs.addTab(self.scroll, t("Items"))
+        fu_host = QWidget()
+        fu_layout = QVBoxLayout(fu_host)
+        self.followups = make_table([t("No."), t("Room"), t("What"), t("Owner"), t("Due"), t("Status")])
+        fu_layout.addWidget(self.followups)
+        resolve = QPushButton(t("Resolve selected…"))
+        resolve.setMinimumHeight(44)
+        resolve.clicked.connect(self._resolve)
+        self.action_buttons["resolve"] = resolve
+        fu_layout.addWidget(resolve, 0, Qt.AlignmentFlag.AlignLeft)
+        self.inner_tabs.addTab(fu_host, t("Follow-ups"))
+        right_layout.addWidget(self.inner_tabs, 1)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([280, 900])
+        layout.addWidget(split, 1)
+        self.refresh()
+
+    # ---- reading ------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        t = self.ctx.tr
+        self.gate.refresh()
+        views = instances.checklist_views(self.ctx.store, self.meeting_id)
+        keep = self.current_id
+        self.room_list.blockSignals(True)
+        self.room_list.clear()
+        for view in views:
+            status = t(instances.STATUS_EN[view.sign.status])
+            kind = t("Pre-meeting") if view.kind == "pre" else t("Post-meeting")
+            item = QListWidgetItem(f"{kind} · {view.room_name}\n{view.done}/{view.total} · {status}")
+            item.setData(Qt.ItemDataRole.UserRole, view.id)
+            if view.signed_off:
+                item.setForeground(Qt.GlobalColor.darkGreen)
+            elif view.failed or view.open_followups:
+                item.setForeground(Qt.GlobalColor.darkRed)
+            self.room_list.addItem(item)
+            if view.id == keep:
+                self.room_list.setCurrentItem(item)
+        self.room_list.blockSignals(False)
+        if self.room_list.currentItem() is None and self.room_list.count():
+            self.room_list.setCurrentRow(0)
+        else:
+            self._show(self.current_id)
+        self._fill_followups()
+
+    def _room_selected(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
+        self._show(current.data(Qt.ItemDataRole.UserRole) if current else None)
+
+    def _show(self, checklist_id: int | None) -> None:
+        t = self.ctx.tr
+        # A fresh host each time: QScrollArea lays out a new widget fully when it is set.
+        self.rows = []
+        self.items_host = QWidget()
+        self.items_layout = QVBoxLayout(self.items_host)
+        self.items_layout.setSpacing(8)
+        self.current_id = checklist_id
+        has = checklist_id is not None
+        for key in ("sign", "countersign", "reopen", "found", "report"):
+            self.action_buttons[key].setEnabled(has)
+        if not has:
+            self.view = None
+            self.title.setText(t("No checklist yet: make them from the meeting's rooms."))
+            self.progress.setMaximum(1)
+            self.progress.setValue(0)
+            self.sign_label.setText("")
+            self.scroll.setWidget(self.items_host)
+            return
+        view = instances.checklist_view(self.ctx.store, checklist_id, self.meeting_id)
+        self.view = view
+        zh = self.ctx.lang == "zh"
+        self.title.setText(f"{view.title_zh if zh else view.title_en} · {view.room_name}")
+        self.progress.setMaximum(max(view.total, 1))
+        self.progress.setValue(view.done)
+        signers = "、".join(f"{name}（{local_time(at)}）" for name, at in view.sign.signers) or "—"
+        self.sign_label.setText(
+            t("Status: {status} · signatures {n}/{need}: {who}", status=t(instances.STATUS_EN[view.sign.status]),
+              n=len(view.sign.signers), need=view.sign.required, who=signers)
+            + (f" · {t('{n} open follow-up(s)', n=view.open_followups)}" if view.open_followups else "")
+        )
+        writable = not view.read_only
+        self.action_buttons["sign"].setEnabled(view.sign.status == "open")
+        self.action_buttons["countersign"].setEnabled(view.sign.status == "awaiting_countersign")
+        self.action_buttons["reopen"].setEnabled(view.sign.status != "open")
+        self.action_buttons["found"].setEnabled(writable and view.kind == "post")
+        section = None
+        for item in view.items:
+            title = item.section_zh if zh else item.section_en
+            if title and title != section:
+                section = title
+                header = QLabel(title)
+                header.setStyleSheet("font-size: 16px; font-weight: bold; color: #333; margin-top: 6px;")
+                self.items_layout.addWidget(header)
+            row = ItemRow(self, item, writable)
+            self.rows.append(row)
+            self.items_layout.addWidget(row)
+        self.items_layout.addStretch(1)
+        position = self.scroll.verticalScrollBar().value()
+        self.scroll.setWidget(self.items_host)
+        self.scroll.verticalScrollBar().setValue(position)
+
+    def _fill_followups(self) -> None:
+        t = self.ctx.tr
+        rooms = {v.id: v.room_name for v in instances.checklist_views(self.ctx.store, self.meeting_id)}
+        found = followups.list_followups(self.ctx.store, self.meeting_id)
+        rows = [
+            [f.id, rooms.get(f.checklist_id, ""), f.description, f.owner, local_time(f.due_at),
+             t("Open") if f.open else t("Resolved by {who} at {at}: {note}", who=f.resolved_by, at=local_time(f.resolved_at), note=f.resolution)]
+            for f in found
+        ]
+        fill_table(self.followups, rows, [f.id for f in found])
+        open_count = sum(1 for f in found if f.open)
+        self.inner_tabs.setTabText(1, t("Follow-ups") + (f" ({open_count})" if open_count else ""))
+
+    # ---- actions --------------------------------------------------------------------------
+
+    def _after_change(self) -> None:
+        self.refresh()
+
+    def _create(self, kind: str) -> None:
+        created = run_action(self, self.ctx, lambda: instances.create_checklists(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, kind))
+        if created is not None:
+            if not created:
+                QMessageBox.information(self, self.ctx.tr("Checklists"), self.ctx.tr("Every room has its checklist already."))
+            else:
+                self.current_id = created[0]
+            self.refresh()
+
+    def record(self, row: ItemRow, outcome: str) -> None:
+        if self.current_id is None:
+            return
+        cid = self.current_id
+        note = row.note.text()
+        done = run_action(self, self.ctx, lambda: results.record_result(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, row.item.key, outcome, note))
+        if done is not None:
+            self.drafts.pop((cid, row.item.key), None)
+            self._after_change()
+
+    def add_photo(self, row: ItemRow) -> None:
+        t = self.ctx.tr
+        path, _ = QFileDialog.getOpenFileName(self, t("Choose a photo"), "", t("Images") + " (*.jpg *.jpeg *.png *.webp *.bmp *.gif *.tif *.tiff)")
+        if path:
+            self.attach_photo_file(row, path)
+
+    def attach_photo_file(self, row: ItemRow, path: str) -> int | None:
+        if self.current_id is None:
+            return None
+        cid = self.current_id
+
+        def attach() -> int:
+            data = Path(path).read_bytes()
+            return results.add_photo(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, row.item.key, data, Path(path).name)
+
+        photo_id = run_action(self, self.ctx, attach)
+        if photo_id is not None:
+            self._after_change()
+        return photo_id
+
+    def _sign(self) -> None:
+        if self.current_id is None:
+            return
+        cid = self.current_id
+        if run_action(self, self.ctx, lambda: signoff.sign(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid)) is not None:
+            self._after_change()
+
+    def countersign_as(self, name: str, password: str) -> bool:
+        """Countersign the current checklist as the inspector ``name`` (password checked)."""
+        if self.current_id is None:
+            return False
+        cid = self.current_id
+
+        def act() -> ChecklistView:
+            second = operators.verify_password_of(self.ctx.store, self.ctx.clock, name.strip(), password)
+            return signoff.sign(self.ctx.store, self.ctx.clock, second, self.meeting_id, cid)
+
+        ok = run_action(self, self.ctx, act) is not None
+        self._after_change()
+        return ok
+
+    def _countersign(self) -> None:
+        dialog = CountersignDialog(self.ctx, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.countersign_as(dialog.name.text(), dialog.password.text())
+
+    def _reopen(self) -> None:
+        if self.current_id is None:
+            return
+        t = self.ctx.tr
+        reason, ok = QInputDialog.getText(self, t("Reopen checklist"), t("Why must the signed checklist be reopened?"))
+        cid = self.current_id
+        if ok and run_action(self, self.ctx, lambda: signoff.reopen(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, reason)) is not None:
+            self._after_change()
+
+    def _found_copy(self) -> None:
+        if self.current_id is None:
+            return
+        t = self.ctx.tr
+        code, ok = QInputDialog.getText(self, t("Copy found"), t("Scan or type the copy's code or number:"))
+        cid = self.current_id
+        if ok and code.strip():
+            done = run_action(self, self.ctx, lambda: results.record_found_copy(
+                self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, code.strip()))
+            if done is not None:
+                self._after_change()
+
+    def _resolve(self) -> None:
+        t = self.ctx.tr
+        keys = selected_keys(self.followups)
+        if not keys:
+            QMessageBox.information(self, t("Follow-ups"), t("Select a follow-up first."))
+            return
+        note, ok = QInputDialog.getText(self, t("Resolve follow-up"), t("How was it resolved?"))
+        if ok and run_action(self, self.ctx, lambda: followups.resolve_followup(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, int(keys[0]), note)) is not None:
+            self._after_change()
+
+    # ---- printing off the GUI thread --------------------------------------------------------
+
+    def run_in_background(self, work: Callable[[], Any], on_done: Callable[[Any], None]) -> _Job:
+        job = _Job(work, self.ctx.lang)
+        job.setAutoDelete(False)
+        self.jobs.append(job)
+        for key in ("summary", "dossier", "report"):
+            self.action_buttons[key].setEnabled(False)
+
+        def finish() -> None:
+            self.jobs.remove(job)
+            for key in ("summary", "dossier"):
+                self.action_buttons[key].setEnabled(True)
+            self.action_buttons["report"].setEnabled(self.current_id is not None)
+
+        job.signals.done.connect(lambda result: (finish(), on_done(result)))
+        job.signals.failed.connect(lambda text: (finish(), QMessageBox.warning(self, self.ctx.tr("Error"), text)))
+        self.pool.start(job)
+        return job
+
+    def _ask_pdf(self, default: str) -> str | None:
+        t = self.ctx.tr
+        path, _ = QFileDialog.getSaveFileName(self, t("Save PDF"), default, "PDF (*.pdf)")
+        return path or None
+
+    def _printed(self, path: Any) -> None:
+        QMessageBox.information(self, self.ctx.tr("Printed"), self.ctx.tr("Saved {path}", path=str(path)))
+
+    def print_checklist_to(self, path: str) -> _Job | None:
+        if self.current_id is None:
+            return None
+        from meetkit.checklists.reports import checklist_pdf
+
+        cid = self.current_id
+        return self.run_in_background(lambda: checklist_pdf(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, path), self._printed)
+
+    def _print_checklist(self) -> None:
+        path = self._ask_pdf(f"checklist-{self.current_id}.pdf")
+        if path:
+            self.print_checklist_to(path)
+
+    def _print_summary(self) -> None:
+        from meetkit.checklists.reports import summary_pdf
+
+        path = self._ask_pdf(f"checklists-meeting-{self.meeting_id}.pdf")
+        if path:
+            self.run_in_background(lambda: summary_pdf(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, path), self._printed)
+
+    def _print_dossier(self) -> None:
+        from meetkit.dossier import write_dossier
+
+        path = self._ask_pdf(f"dossier-meeting-{self.meeting_id}.pdf")
+        if path:
+            self.run_in_background(lambda: write_dossier(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, path)[0], self._printed)

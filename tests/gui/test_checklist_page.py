@@ -1,0 +1,120 @@
+"""The checklist page as an inspector uses it: make the venue checklists, tap through the
+items, attach a photo, sign, have the second inspector countersign with their own login,
+print a checklist off the GUI thread; the gate widget tells what still blocks."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from meetkit import meetings
+from meetkit.checklists import instances
+from meetkit.gui.checklist_page import ChecklistPage, ItemRow
+from meetkit.gui.context import GuiContext
+from meetkit.gui.gate_status import GateStatusWidget
+from meetkit.i18n import Translator
+from tests.conftest import PASSWORD
+
+SHOT_DIR = Path(os.environ.get("MEETKIT_SHOTS", "/tmp"))
+
+
+@pytest.fixture
+def warnings(monkeypatch):  # type: ignore[no-untyped-def]
+    """Message boxes are recorded instead of shown (they would block the test)."""
+    seen: list[str] = []
+    from PySide6.QtWidgets import QMessageBox
+
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text, *a, **k: seen.append(text)))
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda parent, title, text, *a, **k: seen.append(text)))
+    return seen
+
+
+@pytest.fixture
+def page(qtbot, store, clock, team, approved_meeting):  # type: ignore[no-untyped-def]
+    meetings.add_room(store, clock, team.secretary, approved_meeting.id, "第一会议室", "meeting")
+    meetings.add_room(store, clock, team.secretary, approved_meeting.id, "休息室", "side")
+    ctx = GuiContext(store=store, clock=clock, actor=team.inspector, tr=Translator("zh"))
+    widget = ChecklistPage(ctx, approved_meeting.id)
+    widget.resize(1280, 860)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _row(page: ChecklistPage, key: str) -> ItemRow:
+    return next(r for r in page.rows if r.item.key == key)
+
+
+def test_inspector_fills_signs_and_second_inspector_countersigns(page, store, warnings, qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    mid = page.meeting_id
+    assert "尚无检查表" in page.title.text()
+    page.action_buttons["create_pre"].click()
+    assert page.room_list.count() == 2
+    assert page.current_id is not None
+    first = page.current_id
+
+    # A fail without a note is refused with a message; with a note it opens a follow-up.
+    _row(page, "no_wireless_mics").buttons["fail"].click()
+    assert warnings and "备注" in warnings[-1]
+    _row(page, "no_wireless_mics").note.setText("讲台上有无线话筒")
+    _row(page, "no_wireless_mics").buttons["fail"].click()
+    assert page.inner_tabs.tabText(1) == "跟进事项 (1)"
+    assert page.followups.rowCount() == 1
+
+    image = io.BytesIO()
+    Image.new("RGB", (400, 300), (30, 120, 200)).save(image, "PNG")
+    photo = tmp_path / "讲台.png"
+    photo.write_bytes(image.getvalue())
+    assert page.attach_photo_file(_row(page, "no_wireless_mics"), str(photo)) is not None
+    assert _row(page, "no_wireless_mics").item.photo_ids
+
+    qtbot.wait(50)
+    page.grab().save(str(SHOT_DIR / "checklist_page_filling.png"))
+
+    _row(page, "no_wireless_mics").note.setText("已撤除，改用有线话筒")
+    _row(page, "no_wireless_mics").buttons["pass"].click()
+    qtbot.keyClicks(_row(page, "rf_sweep").note, "SW-2026-0042")  # typed, then other items tapped first
+    for row in list(page.rows):
+        if row.item.outcome is None:
+            _row(page, row.item.key).buttons["pass"].click()
+    assert page.progress.value() == page.progress.maximum()
+
+    page.followups.selectRow(0)
+    from PySide6.QtWidgets import QInputDialog
+
+    pytest.MonkeyPatch().setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("无线话筒已收走", True)))
+    page._resolve()
+    assert page.inner_tabs.tabText(1) == "跟进事项"
+
+    page.action_buttons["sign"].click()
+    assert instances.checklist_view(store, first).sign.status == "awaiting_countersign"
+    assert all(not b.isEnabled() for b in _row(page, "pa_tested").buttons.values()), "signed = read-only"
+    assert page.action_buttons["countersign"].isEnabled()
+    assert not page.countersign_as("inspector", PASSWORD), "the same inspector cannot countersign"
+    assert not page.countersign_as("inspector2", "wrong-password")
+    assert page.countersign_as("inspector2", PASSWORD)
+    assert instances.checklist_view(store, first).sign.status == "signed_off"
+    assert "休息室" in page.gate.details.text(), "the other venue room still blocks 'in session'"
+
+    out = tmp_path / "checklist.pdf"
+    page.print_checklist_to(str(out))
+    qtbot.waitUntil(lambda: not page.jobs, timeout=60000)
+    assert out.stat().st_size > 10000
+    assert any("已保存" in w for w in warnings)
+
+    qtbot.wait(50)
+    page.grab().save(str(SHOT_DIR / "checklist_page_signed.png"))
+    assert not page.ctx.tr.missing, page.ctx.tr.missing
+
+
+def test_gate_widget_names_what_blocks(qtbot, store, clock, team, approved_meeting):  # type: ignore[no-untyped-def]
+    ctx = GuiContext(store=store, clock=clock, actor=team.secretary, tr=Translator("zh"))
+    widget = GateStatusWidget(ctx, approved_meeting.id)
+    qtbot.addWidget(widget)
+    assert {b.code for b in widget.blockers} == {"pre_checklist_missing", "sweep_report_missing"}
+    assert "暂不能推进到" in widget.headline.text()
+    assert "频谱检测报告" in widget.details.text()
