@@ -1,9 +1,399 @@
-"""CLI commands: docs (filled in by the area that owns them)."""
+"""CLI: meetkit docs … (controlled documents: copies, custody, reconciliation, destruction,
+notebooks, recordings). Thin: parse, call meetkit.custody services, print."""
 
 from __future__ import annotations
 
 import argparse
 
+from typing import Any
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    return None
+from meetkit.cli.context import CliContext, read_secret
+from meetkit.errors import InvalidInput
+
+Sub = argparse._SubParsersAction  # type: ignore[type-arg]
+
+
+def _m(p: argparse.ArgumentParser) -> None:
+    p.add_argument("meeting", type=int, help="meeting id")
+
+
+def register(sub: Sub) -> None:
+    docs = sub.add_parser("docs", help="controlled documents: numbered copies, issue and recall (受控文件)")
+    dsub = docs.add_subparsers(dest="docs_command", metavar="ACTION")
+    dsub.required = True
+
+    p = dsub.add_parser("register", help="register a document and number its copies (登记文件)")
+    _m(p)
+    p.add_argument("--title", required=True)
+    p.add_argument("--number", default="", help="document number (文号)")
+    p.add_argument("--level", required=True, help="绝密|机密|秘密|内部")
+    p.add_argument("--copies", type=int, required=True)
+    p.add_argument("--pages", type=int, default=0)
+    p.add_argument("--unit", default="", help="originating unit (制发单位)")
+    p.add_argument("--policy", choices=["return", "take-away"], default="return")
+    p.add_argument("--take-away-units", default="", help="comma-separated units allowed to take copies away")
+    p.add_argument("--take-away-attendees", default="", help="comma-separated attendee ids allowed to take copies away")
+    p.set_defaults(func=cmd_register)
+
+    p = dsub.add_parser("list", help="documents of a meeting (文件列表)")
+    _m(p)
+    p.set_defaults(func=cmd_list)
+
+    p = dsub.add_parser("labels", help="print cover labels with QR codes (打印份号标签)")
+    _m(p)
+    p.add_argument("document", help="document id or number (文号)")
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_labels)
+
+    p = dsub.add_parser("issue", help="issue a copy to an attendee (发放)")
+    _m(p)
+    p.add_argument("copy", help="scanned copy code or copy number")
+    p.add_argument("--to", required=True, help="attendee id or scanned badge")
+    p.set_defaults(func=cmd_issue)
+
+    p = dsub.add_parser("return", help="take a copy back (收回)")
+    _m(p)
+    p.add_argument("copy")
+    p.add_argument("--by", required=True, help="attendee id or scanned badge of the person handing it in")
+    p.set_defaults(func=cmd_return)
+
+    p = dsub.add_parser("take-away", help="register a copy taken away by a unit (登记带回)")
+    _m(p)
+    p.add_argument("copy")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--carrier", required=True)
+    p.add_argument("--receipt", required=True, help="the receiving unit's registration number")
+    p.set_defaults(func=cmd_take_away)
+
+    p = dsub.add_parser("lost", help="report a copy lost: opens an incident (报失)")
+    _m(p)
+    p.add_argument("copy")
+    p.add_argument("--note", required=True)
+    p.add_argument("--reported-to", default="")
+    p.add_argument("--measures", default="")
+    p.set_defaults(func=cmd_lost)
+
+    p = dsub.add_parser("recover", help="a lost copy is found (找回)")
+    _m(p)
+    p.add_argument("copy")
+    p.add_argument("--note", default="")
+    p.set_defaults(func=cmd_recover)
+
+    p = dsub.add_parser("history", help="the custody events of one copy (份号履历)")
+    _m(p)
+    p.add_argument("copy")
+    p.set_defaults(func=cmd_history)
+
+    p = dsub.add_parser("reconcile", help="per document and per attendee: what is out (清退核对)")
+    _m(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_reconcile)
+
+    p = dsub.add_parser("destroy", help="destroy copies: director approves, 2+ witnesses confirm (销毁)")
+    _m(p)
+    p.add_argument("--copies", required=True, help="e.g. '1-50,61' or copy codes")
+    p.add_argument("--method", required=True)
+    p.add_argument("--place", required=True)
+    p.add_argument("--witness", action="append", default=[], help="witness operator (repeat); password from "
+                   "MEETKIT_WITNESS_PASSWORD_1, _2, … or a prompt")
+    p.add_argument("--note", default="")
+    p.add_argument("--out", help="write the destruction certificate PDF here")
+    p.set_defaults(func=cmd_destroy)
+
+    p = dsub.add_parser("incidents", help="open incidents (未结事件)")
+    _m(p)
+    p.add_argument("--all", action="store_true", help="closed ones too")
+    p.set_defaults(func=cmd_incidents)
+
+    p = dsub.add_parser("close-incident", help="the director closes an incident (关闭事件)")
+    _m(p)
+    p.add_argument("incident", type=int)
+    p.add_argument("--resolution", required=True)
+    p.set_defaults(func=cmd_close_incident)
+
+    p = dsub.add_parser("report", help="print a report as PDF or CSV (报表)")
+    _m(p)
+    p.add_argument("kind", choices=["distribution", "reconciliation", "destruction", "notebooks", "incidents"])
+    p.add_argument("--out", required=True, help="FILE.pdf or FILE.csv")
+    p.add_argument("--batch", type=int, help="destruction batch (for 'destruction')")
+    p.set_defaults(func=cmd_report)
+
+    nb = dsub.add_parser("notebook", help="meeting notebooks (会议记录本)")
+    nsub = nb.add_subparsers(dest="notebook_command", metavar="ACTION")
+    nsub.required = True
+    p = nsub.add_parser("register", help="register notebooks issued to a secretary")
+    _m(p)
+    p.add_argument("--title", required=True)
+    p.add_argument("--custodian", required=True, help="secretary operator (password: MEETKIT_CUSTODIAN_PASSWORD or prompt)")
+    p.add_argument("--years", type=int, choices=[3, 4, 5], default=5, help="retention period")
+    p.add_argument("--count", type=int, default=1)
+    p.add_argument("--level")
+    p.set_defaults(func=cmd_nb_register)
+    p = nsub.add_parser("handover", help="change the custodian; both confirm")
+    _m(p)
+    p.add_argument("copy")
+    p.add_argument("--to", required=True, help="new custodian (password: MEETKIT_TO_PASSWORD or prompt)")
+    p.set_defaults(func=cmd_nb_handover)
+    p = nsub.add_parser("archive", help="transfer to the archives after the retention period")
+    _m(p)
+    p.add_argument("copy")
+    p.add_argument("--archive-ref", required=True)
+    p.set_defaults(func=cmd_nb_archive)
+    p = nsub.add_parser("list", help="the notebook register")
+    _m(p)
+    p.set_defaults(func=cmd_nb_list)
+
+    rec = dsub.add_parser("recording", help="recording media with the speaker's consent (录音录像)")
+    rsub = rec.add_subparsers(dest="recording_command", metavar="ACTION")
+    rsub.required = True
+    p = rsub.add_parser("consent", help="record a speaker's consent")
+    _m(p)
+    p.add_argument("--speaker", required=True)
+    p.add_argument("--scope", default="")
+    p.set_defaults(func=cmd_rec_consent)
+    p = rsub.add_parser("register", help="register recording media (needs a consent)")
+    _m(p)
+    p.add_argument("--consent", type=int, required=True)
+    p.add_argument("--title", required=True)
+    p.add_argument("--media", required=True)
+    p.add_argument("--copies", type=int, default=1)
+    p.set_defaults(func=cmd_rec_register)
+
+
+def _split(text: str) -> list[str]:
+    return [t.strip() for t in text.replace("，", ",").split(",") if t.strip()]
+
+
+def cmd_register(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import documents
+
+    try:
+        attendees = [int(x) for x in _split(args.take_away_attendees)]
+    except ValueError as err:
+        raise InvalidInput("--take-away-attendees takes attendee ids", "--take-away-attendees 须为参会人员编号") from err
+    doc = documents.register_document(
+        ctx.store(), ctx.clock, ctx.actor(), args.meeting, title=args.title, level=args.level, copies=args.copies,
+        doc_number=args.number, origin_unit=args.unit, pages=args.pages, policy=args.policy,
+        take_away_units=_split(args.take_away_units), take_away_attendees=attendees,
+    )
+    copies = documents.copies(ctx.store(), doc.id)
+    ctx.out({**doc.to_json(), "first": copies[0].code, "last": copies[-1].code})
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import documents
+
+    for doc in documents.list_documents(ctx.store(), args.meeting):
+        ctx.out(doc.to_json())
+    return 0
+
+
+def cmd_labels(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import documents, labels
+    from meetkit.meetings import get_meeting
+
+    store = ctx.store()
+    actor = ctx.actor()
+    doc = documents.resolve_document(store, args.meeting, args.document)
+    path = labels.write_labels(store, ctx.clock, get_meeting(store, args.meeting), documents.copies(store, doc.id), args.out, actor.name)
+    ctx.out({"document": doc.id, "labels": doc.copies, "out": str(path)})
+    return 0
+
+
+def _outcome(ctx: CliContext, outcome: Any) -> int:
+    ctx.say(outcome.en, outcome.zh)
+    ctx.out(outcome.to_json())
+    return 0
+
+
+def cmd_issue(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import distribution
+
+    return _outcome(ctx, distribution.issue_copy(ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.copy, args.to))
+
+
+def cmd_return(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import distribution
+
+    return _outcome(ctx, distribution.return_copy(ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.copy, args.by))
+
+
+def cmd_take_away(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import distribution, reports
+
+    outcome = distribution.take_away(
+        ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.copy, unit=args.unit, carrier=args.carrier, receipt=args.receipt
+    )
+    for line in reports.receipt_lines(outcome.to_json())[:-1]:
+        print(line)
+    ctx.out(outcome.to_json())
+    return 0
+
+
+def cmd_lost(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import incidents
+
+    inc = incidents.report_lost(
+        ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.copy, note=args.note, reported_to=args.reported_to,
+        measures=args.measures,
+    )
+    ctx.out(inc.to_json())
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import incidents
+
+    ctx.out(incidents.recover(ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.copy, args.note).to_json())
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import ledger
+
+    copy = ledger.resolve_copy(ctx.store(), args.meeting, args.copy)
+    ctx.out({"copy": copy.to_json(), "events": ledger.history(ctx.store(), copy.id)})
+    return 0
+
+
+def cmd_reconcile(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import reconcile
+
+    ctx.actor()
+    board = reconcile.reconcile(ctx.store(), args.meeting)
+    if args.json:
+        ctx.out(board.to_json())
+        return 0
+    zh = ctx.lang == "zh"
+    print(("文件" if zh else "document") + "\tcopies\tissued\treturned\ttaken\tlost\tdestroyed\toutstanding")
+    for d in board.documents:
+        print(f"{d.title}\t{d.copies}\t{d.issued}\t{d.returned}\t{d.taken_away}\t{d.lost}\t{d.destroyed}\t{d.outstanding}")
+    for o in board.outstanding:
+        print(f"  {'未收回' if zh else 'OUT'} {o.code} {o.title} {o.label} — {o.holder_name} {o.holder_unit}")
+    t = board.totals
+    ctx.say(
+        f"{t['outstanding']} outstanding, {board.open_incidents} open incident(s)",
+        f"未收回 {t['outstanding']} 份，未结事件 {board.open_incidents} 起",
+    )
+    return 0
+
+
+def cmd_destroy(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import destruction, reports
+
+    store = ctx.store()
+    director = ctx.actor()
+    witnesses = []
+    for i, name in enumerate(args.witness, start=1):
+        password = read_secret(f"MEETKIT_WITNESS_PASSWORD_{i}", f"Witness {name}, your password (监销人 {name} 密码): ")
+        if password is None:
+            raise InvalidInput(f"no password for witness {name}", f"缺少监销人 {name} 的密码")
+        witnesses.append((name, password))
+    batch = destruction.destroy(
+        store, ctx.clock, director, args.meeting, [args.copies], method=args.method, place=args.place,
+        witnesses=witnesses, note=args.note,
+    )
+    result = batch.to_json()
+    if args.out:
+        report = reports.destruction_certificate(store, args.meeting, batch.id)
+        result["certificate"] = str(reports.write(store, ctx.clock, report, args.out, director.name))
+    ctx.out(result)
+    return 0
+
+
+def cmd_incidents(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import incidents
+
+    ctx.actor()
+    for inc in incidents.list_incidents(ctx.store(), args.meeting, open_only=not args.all):
+        ctx.out(inc.to_json())
+    return 0
+
+
+def cmd_close_incident(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import incidents
+
+    ctx.out(incidents.close_incident(ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.incident, args.resolution).to_json())
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import reports
+
+    store = ctx.store()
+    actor = ctx.actor()
+    report = reports.build(store, ctx.clock, args.meeting, args.kind, args.batch)
+    path = reports.write(store, ctx.clock, report, args.out, actor.name)
+    ctx.out({"report": args.kind, "out": str(path)})
+    return 0
+
+
+def cmd_nb_register(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import notebooks
+
+    actor = ctx.actor()
+    password = None
+    if args.custodian != actor.name:
+        password = read_secret("MEETKIT_CUSTODIAN_PASSWORD", f"Custodian {args.custodian}, your password (保管人密码): ")
+    books = notebooks.register_notebooks(
+        ctx.store(), ctx.clock, actor, args.meeting, title=args.title, custodian=args.custodian,
+        retention_years=args.years, count=args.count, level=args.level, custodian_password=password,
+    )
+    ctx.out({"notebooks": [b.to_json() for b in books]})
+    return 0
+
+
+def cmd_nb_handover(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import ledger, notebooks
+
+    store = ctx.store()
+    actor = ctx.actor()
+    copy = ledger.resolve_copy(store, args.meeting, args.copy)
+    from_password = to_password = None
+    if copy.holder_ref and copy.holder_ref != actor.name:
+        from_password = read_secret("MEETKIT_FROM_PASSWORD", f"Custodian {copy.holder_ref}, your password (交出人密码): ")
+    if args.to != actor.name:
+        to_password = read_secret("MEETKIT_TO_PASSWORD", f"{args.to}, your password (接收人密码): ")
+    moved = notebooks.handover(
+        store, ctx.clock, actor, args.meeting, args.copy, to=args.to, to_password=to_password, from_password=from_password
+    )
+    ctx.out(moved.to_json())
+    return 0
+
+
+def cmd_nb_archive(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import notebooks
+
+    ctx.out(notebooks.archive(ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.copy, archive_ref=args.archive_ref).to_json())
+    return 0
+
+
+def cmd_nb_list(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import notebooks
+
+    ctx.actor()
+    for line in notebooks.notebook_register(ctx.store(), args.meeting):
+        ctx.out(line.to_json())
+    return 0
+
+
+def cmd_rec_consent(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import recordings
+
+    ctx.out(recordings.record_consent(ctx.store(), ctx.clock, ctx.actor(), args.meeting, speaker=args.speaker, scope=args.scope).to_json())
+    return 0
+
+
+def cmd_rec_register(args: argparse.Namespace, ctx: CliContext) -> int:
+    from meetkit.custody import recordings
+
+    doc = recordings.register_recording(
+        ctx.store(), ctx.clock, ctx.actor(), args.meeting, consent_id=args.consent, title=args.title, media=args.media,
+        copies=args.copies,
+    )
+    ctx.out(doc.to_json())
+    return 0
+
+
+
