@@ -39,7 +39,7 @@ IGNORED_COMMANDS = {
 UNPACED_CHUNK = 16384  # samples per send without pacing
 PACED_CHUNK_S = 0.001  # seconds of samples per send with --realtime
 SEND_BUFFER_BYTES = 32768  # small, so a retune shows up soon in the stream
-SEND_PIECE_BYTES = 16384  # send in pieces, checking for commands in between
+SEND_PIECE_BYTES = 65536  # send in pieces, checking for commands in between
 
 
 def dongle_info(tuner_type: int = TUNER_R820T, gain_count: int = len(R820T_GAINS_TENTHS)) -> bytes:
@@ -145,17 +145,19 @@ class SimulatorServer:
         pending = memoryview(b"")
         pace_t0 = time.monotonic()
         pace_samples = 0
+        readable: list[socket.socket] = [conn]  # poll for commands first
         while not self._stop.is_set():
-            rate_before = self.synth.rate_sps
-            got, partial = self._poll_commands(conn, partial)
-            if got is None:
-                return
-            if got:
-                if len(pending) % 2 == 0:
-                    pace_samples -= len(pending) // 2  # never sent: not counted against the pace
-                    pending = memoryview(b"")  # cut the stale rest of the chunk
-                if self.synth.rate_sps != rate_before:
-                    pace_t0, pace_samples = time.monotonic(), 0
+            if readable:
+                rate_before = self.synth.rate_sps
+                got, partial = self._poll_commands(conn, partial)
+                if got is None:
+                    return
+                if got:
+                    if len(pending) % 2 == 0:
+                        pace_samples -= len(pending) // 2  # never sent: not counted against the pace
+                        pending = memoryview(b"")  # cut the stale rest of the chunk
+                    if self.synth.rate_sps != rate_before:
+                        pace_t0, pace_samples = time.monotonic(), 0
             if not len(pending):
                 rate = self.synth.rate_sps
                 if self.realtime:
@@ -172,8 +174,8 @@ class SimulatorServer:
                 with self._lock:
                     pending = memoryview(self.synth.read(n)).cast("B")
                 pace_samples += n
-            _, writable, _ = select.select([conn], [conn], [], 0.2)
-            if not writable:
+            readable, writable, _ = select.select([conn], [conn], [], 0.2)
+            if readable or not writable:
                 continue
             try:
                 sent = conn.send(pending[:SEND_PIECE_BYTES])
