@@ -18,7 +18,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from meetkit.sweep.simulator import SimulatorServer, Synthesizer, find_scenario, load_scenario  # noqa: E402
+from meetkit.sweep.simulator import (
+    SimulatorServer,
+    Synthesizer,
+    find_scenario,
+    load_scenario,
+)
 
 RATE = 2.4e6
 HOP_STEP_HZ = RATE * 0.75  # a 25 % crop plan's hop spacing

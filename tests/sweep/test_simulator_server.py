@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -215,18 +216,19 @@ def test_a_sweep_through_the_acquisition_engine_sees_the_gsm_handset() -> None:
     scenario = load_scenario(ROOT / "recordings" / "scenarios" / "mic-and-phone.json")
     plan = plan_span(890e6, 905e6, settle_s=0.01, dwell_samples=65536, passes=2)
     levels: dict[int, float] = {}
-    with SimulatorServer(scenario, seed=2) as srv:
-        with RtlTcpSource("127.0.0.1", srv.port, clock=SystemClock(), settle_s=plan.settle_s) as src:
-            acq = Acquisition(src, plan, clock=SystemClock())
-            for block in acq.blocks():
-                x = block.samples
-                f = block.info.centre_hz + np.fft.fftshift(np.fft.fftfreq(4096, 1 / block.info.rate_sps))
-                frames = x[: len(x) // 4096 * 4096].reshape(-1, 4096) * np.hanning(4096)
-                p = np.max(np.abs(np.fft.fftshift(np.fft.fft(frames, axis=1), axes=1)) ** 2, axis=0)
-                near = np.abs(f - 897.4e6) < 80e3
-                if near.any() and block.info.extra["keep_lo_hz"] <= 897.4e6 < block.info.extra["keep_hi_hz"]:
-                    quiet = np.median(p)
-                    levels[block.info.hop_index] = float(10 * np.log10(p[near].max() / quiet))
+    with SimulatorServer(scenario, seed=2) as srv, RtlTcpSource(
+        "127.0.0.1", srv.port, clock=SystemClock(), settle_s=plan.settle_s
+    ) as src:
+        acq = Acquisition(src, plan, clock=SystemClock())
+        for block in acq.blocks():
+            x = block.samples
+            f = block.info.centre_hz + np.fft.fftshift(np.fft.fftfreq(4096, 1 / block.info.rate_sps))
+            frames = x[: len(x) // 4096 * 4096].reshape(-1, 4096) * np.hanning(4096)
+            p = np.max(np.abs(np.fft.fftshift(np.fft.fft(frames, axis=1), axes=1)) ** 2, axis=0)
+            near = np.abs(f - 897.4e6) < 80e3
+            if near.any() and block.info.extra["keep_lo_hz"] <= 897.4e6 < block.info.extra["keep_hi_hz"]:
+                quiet = np.median(p)
+                levels[block.info.hop_index] = float(10 * np.log10(p[near].max() / quiet))
     assert acq.result.partial is False and acq.result.passes_done == 2
     assert levels and max(levels.values()) > 20  # the handset's bursts, max-held, far above the floor
 
@@ -253,7 +255,7 @@ def test_cli_serves_until_signalled_and_exits_cleanly(sig: signal.Signals) -> No
             assert recv_exact(sock, 12)[:4] == b"RTL0"
             recv_exact(sock, 10_000)
         proc.send_signal(sig)
-        out, err = proc.communicate(timeout=10)
+        _out, err = proc.communicate(timeout=10)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -264,7 +266,7 @@ def test_cli_serves_until_signalled_and_exits_cleanly(sig: signal.Signals) -> No
 def test_cli_unknown_scenario_is_one_line_and_exit_2() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "meetkit", "--lang", "en", "sweep", "simulate", "--scenario", "no-such-room"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30,
+        cwd=ROOT, capture_output=True, text=True, timeout=30, check=False,
     )
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "no-such-room" in done.stderr

@@ -7,7 +7,14 @@
 
 from __future__ import annotations
 
-from meetkit.sweep.simulator.scenario import EmitterSpec, Scenario, Schedule, TunerSpec, find_scenario, load_scenario
+from meetkit.sweep.simulator.scenario import (
+    EmitterSpec,
+    Scenario,
+    Schedule,
+    TunerSpec,
+    find_scenario,
+    load_scenario,
+)
 from meetkit.sweep.simulator.server import SimulatorServer
 from meetkit.sweep.simulator.synth import Synthesizer
 

@@ -53,7 +53,7 @@ def place(base: ComplexArray, shift_bins: int) -> ComplexArray:
 
 
 def _seed(spec: EmitterSpec, seed: int, salt: int) -> np.random.Generator:
-    key = int(round(spec.freq_hz)) % (2**63)
+    key = round(spec.freq_hz) % (2**63)
     return np.random.default_rng([seed, key, salt, len(spec.name)])
 
 
@@ -131,7 +131,7 @@ class _PeriodicWaveform(Emitter):
         raise NotImplementedError
 
     def spectrum(self, offset_hz: float, rate_sps: float, n: int, rng: np.random.Generator) -> ComplexArray:
-        shift = int(round(offset_hz * n / rate_sps))
+        shift = round(offset_hz * n / rate_sps)
         return place(self.baseband(rate_sps, n), shift) * np.exp(2j * np.pi * rng.random())
 
 
@@ -345,7 +345,7 @@ class GsmUplink(_PeriodicWaveform):
 
 def gmsk(n: int, rate_sps: float, rng: np.random.Generator, bt: float = 0.3) -> ComplexArray:
     """A periodic GMSK waveform of ``n`` samples (random bits, BT = 0.3)."""
-    symbols = max(4, int(round(n * GSM_SYMBOL_RATE / rate_sps)))
+    symbols = max(4, round(n * GSM_SYMBOL_RATE / rate_sps))
     symbols += symbols % 2  # an even count, so the phase can close
     bits = rng.choice(np.array([-1.0, 1.0]), size=symbols)
     if int(bits.sum()) % 4:  # total ±π/2 steps must be ≡ 0 (mod 4): flip one bit
@@ -404,7 +404,7 @@ class IsmOok(Emitter):
 
     def spectrum(self, offset_hz: float, rate_sps: float, n: int, rng: np.random.Generator) -> ComplexArray:
         out = np.zeros(n, dtype=np.complex128)
-        k = int(round(offset_hz * n / rate_sps)) + n // 2
+        k = round(offset_hz * n / rate_sps) + n // 2
         if 0 <= k < n:
             out[k] = n * np.exp(2j * np.pi * rng.random())
         return out

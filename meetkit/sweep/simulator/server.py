@@ -16,7 +16,7 @@ import struct
 import threading
 import time
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from meetkit.sweep.simulator.scenario import Scenario
 from meetkit.sweep.simulator.synth import R820T_GAINS_TENTHS, Synthesizer
@@ -98,7 +98,7 @@ class SimulatorServer:
             self._listener.close()
             self._listener = None
 
-    def __enter__(self) -> SimulatorServer:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -330,12 +330,12 @@ class Synthesizer:
         if not present and not spurs:
             return self._noise_only()
         n = RING
-        rng = np.random.default_rng([self.seed, int(round(self.centre_hz)), int(rate), int(self.effective_gain_db * 10),
+        rng = np.random.default_rng([self.seed, round(self.centre_hz), int(rate), int(self.effective_gain_db * 10),
                                      self.ppm & 0xFFFF])
         shape = rolloff(rate, n, tuner.rolloff_start, tuner.rolloff_edge_db) * self._gain_scale()
         spectrum = np.zeros(n, dtype=np.complex128)
         for f in spurs:
-            k = int(round((f - lo) * n / rate)) + n // 2
+            k = round((f - lo) * n / rate) + n // 2
             spectrum[k] += n * 10 ** (tuner.crystal_harmonic_dbfs / 20) * np.exp(2j * np.pi * rng.random())
         gated: list[tuple[Emitter, C64]] = []
         for e in present:
