@@ -111,7 +111,9 @@ def parse_copy_code(text: str) -> CopyCode:
             scanned="unknown",
         )
     meeting_id, number, check = int(match.group(1)), int(match.group(2)), match.group(3)
-    if meeting_id < 1 or number < 1 or check_char(_payload(meeting_id, number)) != check:
+    # Only the canonical spelling counts (no extra leading zeros), so a misread digit can
+    # never turn one valid code into another valid code of a different length.
+    if meeting_id < 1 or number < 1 or check_char(_payload(meeting_id, number)) != check or value != format_copy_code(meeting_id, number):
         raise InvalidInput(
             f"{value!r} fails its check character (misread or mistyped): scan it again",
             f"{value!r} 校验位不符（误读或输错）：请重新扫描",
