@@ -4,6 +4,7 @@ Printed on A4 sheets of 8 labels through MarkedPdf (every sheet carries the mark
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -65,9 +66,16 @@ def _label(pdf: MarkedPdf, x: float, y: float, meeting: Meeting, copy: Copy) -> 
 
 
 def write_labels(store, clock: Clock, meeting: Meeting, copies: Sequence[Copy], path: str | Path, printed_by: str = "") -> Path:  # type: ignore[no-untyped-def]
+    return render_labels(meeting, copies, path, audit.head_hash(store), clock.now(), printed_by)
+
+
+def render_labels(
+    meeting: Meeting, copies: Sequence[Copy], path: str | Path, head_hash: str, printed_at: dt.datetime, printed_by: str = ""
+) -> Path:
+    """Draw the label sheets (no store access: safe to run off the GUI thread)."""
     level = copies[0].level if copies else meeting.level
     title = f"{meeting.title} · 文件份号标签"
-    pdf = MarkedPdf(level=level, title=title, head_hash=audit.head_hash(store), printed_at=clock.now(), printed_by=printed_by)
+    pdf = MarkedPdf(level=level, title=title, head_hash=head_hash, printed_at=printed_at, printed_by=printed_by)
     per_page = COLUMNS * ROWS
     left = (pdf.w - COLUMNS * LABEL_W_MM - (COLUMNS - 1) * GAP_MM) / 2
     for i, copy in enumerate(copies):

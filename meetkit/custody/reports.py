@@ -220,9 +220,14 @@ def build(store: Store, clock: Clock, meeting_id: int, kind: str, batch_id: int 
 
 
 def write_pdf(store: Store, clock: Clock, report: Report, path: str | Path, printed_by: str = "") -> Path:
+    return render_pdf(report, path, audit.head_hash(store), clock.now(), printed_by)
+
+
+def render_pdf(report: Report, path: str | Path, head_hash: str, printed_at: dt.datetime, printed_by: str = "") -> Path:
+    """Draw a built report (no store access: safe to run off the GUI thread)."""
     landscape = any(len(t.headers) > 7 for t in report.tables)
     pdf = MarkedPdf(
-        level=report.level, title=report.title, head_hash=audit.head_hash(store), printed_at=clock.now(),
+        level=report.level, title=report.title, head_hash=head_hash, printed_at=printed_at,
         orientation="L" if landscape else "P", printed_by=printed_by,
     )
     pdf.add_page()

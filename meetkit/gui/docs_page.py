@@ -1,0 +1,369 @@
+"""The controlled-documents tab: scan a badge and a copy (either order) to issue or take
+back, alerts for transfer violations and open incidents, the reconciliation board, the
+documents list; labels and reports print off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from meetkit import audit
+from meetkit.custody import codes, distribution, documents, incidents, labels, ledger, reconcile, reports
+from meetkit.custody.people import resolve_person
+from meetkit.errors import MeetkitError
+from meetkit.gui.context import GuiContext
+from meetkit.gui.widgets import fill_table, local_time, make_table, ok_cancel, run_action, selected_keys
+from meetkit.levels import LEVELS
+from meetkit.meetings import get_meeting
+
+STYLE = {
+    "idle": "background:#eef1f5;color:#333;",
+    "ok": "background:#dff3e3;color:#0b5d1e;",
+    "warn": "background:#fff1cc;color:#7a4b00;",
+    "bad": "background:#fde2e1;color:#9b111e;",
+}
+
+
+class _Signals(QObject):
+    done = Signal(str)
+    failed = Signal(str)
+
+
+class _Job(QRunnable):
+    """Draws a PDF off the GUI thread (the data was read from the store beforehand)."""
+
+    def __init__(self, work: Any) -> None:
+        super().__init__()
+        self.work = work
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        try:
+            self.signals.done.emit(str(self.work()))
+        except Exception as err:  # noqa: BLE001 - shown to the operator
+            self.signals.failed.emit(str(err))
+
+
+class RegisterDialog(QDialog):
+    def __init__(self, ctx: GuiContext, level: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = ctx.tr
+        self.setWindowTitle(t("Register a document"))
+        form = QFormLayout(self)
+        self.title = QLineEdit()
+        self.number = QLineEdit()
+        self.level = QComboBox()
+        self.level.addItems(list(LEVELS))
+        self.level.setCurrentText(level)
+        self.copies = QSpinBox()
+        self.copies.setRange(1, documents.MAX_COPIES)
+        self.copies.setValue(50)
+        self.policy = QComboBox()
+        self.policy.addItem(t("Return after the meeting"), "return")
+        self.policy.addItem(t("May be taken away (registered)"), "take-away")
+        self.units = QLineEdit()
+        self.units.setPlaceholderText(t("Units allowed to take copies away, comma-separated"))
+        form.addRow(t("Title"), self.title)
+        form.addRow(t("Document number"), self.number)
+        form.addRow(t("Level"), self.level)
+        form.addRow(t("Copies"), self.copies)
+        form.addRow(t("Recall policy"), self.policy)
+        form.addRow(t("Take-away units"), self.units)
+        buttons = ok_cancel(t, "Register")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class DocsPage(QWidget):
+    def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        self.pending_copy: ledger.Copy | None = None
+        self.pending_person: Any = None
+        self.pending_person_text = ""
+        self.pool = QThreadPool.globalInstance()
+        self._jobs: list[_Job] = []
+        t = ctx.tr
+        big = QFont()
+        big.setPointSize(15)
+
+        # ---- scanning ----------------------------------------------------------------
+        scan_box = QGroupBox(t("Scan: badge and copy, in either order"))
+        scan_layout = QVBoxLayout(scan_box)
+        modes = QHBoxLayout()
+        self.mode_issue = QRadioButton(t("Issue"))
+        self.mode_return = QRadioButton(t("Take back"))
+        self.mode_issue.setChecked(True)
+        self.mode_group = QButtonGroup(self)
+        for button in (self.mode_issue, self.mode_return):
+            button.setFont(big)
+            self.mode_group.addButton(button)
+            modes.addWidget(button)
+            button.toggled.connect(lambda _on: self.clear_pending())
+        modes.addStretch(1)
+        self.clear_button = QPushButton(t("Clear"))
+        self.clear_button.clicked.connect(self.clear_pending)
+        modes.addWidget(self.clear_button)
+        scan_layout.addLayout(modes)
+        self.scan = QLineEdit()
+        self.scan.setFont(big)
+        self.scan.setMinimumHeight(44)
+        self.scan.setPlaceholderText(t("Scan a badge or a copy label here"))
+        self.scan.returnPressed.connect(self.on_scan_entered)
+        scan_layout.addWidget(self.scan)
+        slots = QHBoxLayout()
+        self.person_slot = QLabel()
+        self.copy_slot = QLabel()
+        for slot in (self.person_slot, self.copy_slot):
+            slot.setFont(big)
+            slot.setFixedHeight(44)
+            slot.setStyleSheet("border:1px solid #c8ccd2;border-radius:4px;padding:4px 8px;background:white;")
+            slots.addWidget(slot, 1)
+        scan_layout.addLayout(slots)
+        self.verdict = QLabel()
+        verdict_font = QFont()
+        verdict_font.setPointSize(17)
+        verdict_font.setBold(True)
+        self.verdict.setFont(verdict_font)
+        self.verdict.setWordWrap(True)
+        self.verdict.setMinimumHeight(64)
+        self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scan_layout.addWidget(self.verdict)
+
+        # ---- alerts --------------------------------------------------------------------
+        alert_box = QGroupBox(t("Alerts: transfer violations and open incidents"))
+        alert_layout = QVBoxLayout(alert_box)
+        self.alerts = QListWidget()
+        self.alerts.setWordWrap(True)
+        alert_font = QFont()
+        alert_font.setPointSize(12)
+        self.alerts.setFont(alert_font)
+        alert_layout.addWidget(self.alerts)
+        top = QHBoxLayout()
+        top.addWidget(scan_box, 3)
+        top.addWidget(alert_box, 2)
+
+        # ---- board ---------------------------------------------------------------------
+        self.summary = QLabel()
+        self.summary.setFont(big)
+        self.docs_table = make_table([
+            t("Title"), t("Document number"), t("Level"), t("Copies"), t("Issued"), t("Returned"), t("Taken away"),
+            t("Lost"), t("Destroyed"), t("Outstanding"),
+        ])
+        self.out_table = make_table([t("Copy code"), t("Document"), t("Copy"), t("Holder"), t("Unit"), t("Issued at")])
+        for table in (self.docs_table, self.out_table):
+            header = table.horizontalHeader()
+            header.setStretchLastSection(False)
+            header.setSectionResizeMode(1 if table is self.out_table else 0, QHeaderView.ResizeMode.Stretch)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        left = QGroupBox(t("Documents and reconciliation"))
+        QVBoxLayout(left).addWidget(self.docs_table)
+        right = QGroupBox(t("Outstanding copies"))
+        QVBoxLayout(right).addWidget(self.out_table)
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setSizes([700, 560])
+
+        buttons = QHBoxLayout()
+        self.register_button = QPushButton(t("Register document…"))
+        self.labels_button = QPushButton(t("Print labels…"))
+        self.report_button = QPushButton(t("Reconciliation report…"))
+        self.refresh_button = QPushButton(t("Refresh"))
+        self.register_button.clicked.connect(self.on_register)
+        self.labels_button.clicked.connect(self.on_labels)
+        self.report_button.clicked.connect(self.on_report)
+        self.refresh_button.clicked.connect(self.refresh)
+        for b in (self.register_button, self.labels_button, self.report_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.status = QLabel()
+        buttons.addWidget(self.status)
+        buttons.addWidget(self.refresh_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top, 3)
+        layout.addWidget(self.summary)
+        layout.addWidget(split, 4)
+        layout.addLayout(buttons)
+        self.clear_pending()
+        self.refresh()
+
+    # ---- scanning --------------------------------------------------------------------
+    def show_verdict(self, text: str, kind: str) -> None:
+        self.verdict.setText(text)
+        self.verdict.setStyleSheet(STYLE[kind] + "border-radius:6px;padding:8px;")
+
+    def _reset_slots(self) -> None:
+        self.pending_copy = None
+        self.pending_person = None
+        self.pending_person_text = ""
+        self._paint_slots()
+
+    def clear_pending(self) -> None:
+        self._reset_slots()
+        self.show_verdict(self.ctx.tr("Ready: scan a badge or a copy"), "idle")
+
+    def _paint_slots(self) -> None:
+        t = self.ctx.tr
+        person = self.pending_person
+        self.person_slot.setText(
+            t("Person: {who}", who=f"{person.name}（{person.unit}）" if person else "—")
+        )
+        copy = self.pending_copy
+        self.copy_slot.setText(t("Copy: {what}", what=f"《{copy.title}》{copy.label}" if copy else "—"))
+
+    def on_scan_entered(self) -> None:
+        text = self.scan.text()
+        self.scan.clear()
+        self.handle_scan(text)
+
+    def handle_scan(self, text: str) -> None:
+        """One scan from the field: a copy label or a badge; acts once both are in."""
+        t = self.ctx.tr
+        if not text.strip():
+            return
+        try:
+            if codes.looks_like_copy_code(text):
+                self.pending_copy = ledger.resolve_copy(self.ctx.store, self.meeting_id, text)
+            elif codes.looks_like_badge(text):
+                self.pending_person = resolve_person(self.ctx.store, self.ctx.clock, self.meeting_id, text).attendee
+                self.pending_person_text = text
+            else:
+                self.show_verdict(t("Not a badge or a copy label: scan again"), "bad")
+                return
+        except MeetkitError as err:
+            self.show_verdict(err.text(self.ctx.lang), "bad")
+            return
+        self._paint_slots()
+        if self.pending_copy is None:
+            self.show_verdict(t("Now scan the copy"), "idle")
+            return
+        if self.pending_person is None:
+            self.show_verdict(t("Now scan the badge"), "idle")
+            return
+        self._act()
+
+    def _act(self) -> None:
+        assert self.pending_copy is not None and self.pending_person is not None
+        copy_ref, person_ref = self.pending_copy.code, str(self.pending_person.id)
+        try:
+            if self.mode_issue.isChecked():
+                outcome = distribution.issue_copy(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, copy_ref, person_ref)
+            else:
+                outcome = distribution.return_copy(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, copy_ref, person_ref)
+        except MeetkitError as err:
+            self._reset_slots()
+            self.show_verdict(err.text(self.ctx.lang), "bad")
+            self.refresh_board()
+            return
+        # Each pair stands alone, so the next scan may again be either the badge or the copy.
+        self._reset_slots()
+        self.show_verdict(outcome.text(self.ctx.lang), "warn" if outcome.violation else "ok")
+        self.refresh_board()
+
+    # ---- board -----------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.refresh_board()
+
+    def refresh_board(self) -> None:
+        t = self.ctx.tr
+        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False)
+        fill_table(
+            self.docs_table,
+            [[d.title, d.doc_number, d.level, d.copies, d.issued, d.returned, d.taken_away, d.lost, d.destroyed, d.outstanding]
+             for d in board.documents],
+            [d.document_id for d in board.documents],
+        )
+        fill_table(
+            self.out_table,
+            [[o.code, o.title, o.label, o.holder_name, o.holder_unit, local_time(o.since)] for o in board.outstanding],
+            [o.copy_id for o in board.outstanding],
+        )
+        totals = board.totals
+        self.summary.setText(t(
+            "Copies {copies} · issued {issued} · returned {returned} · taken away {taken} · lost {lost} · outstanding {out}",
+            copies=totals["copies"], issued=totals["issued"], returned=totals["returned"], taken=totals["taken_away"],
+            lost=totals["lost"], out=totals["outstanding"],
+        ))
+        self.summary.setStyleSheet("color:#9b111e;" if totals["outstanding"] else "color:#0b5d1e;")
+        self.alerts.clear()
+        for inc in incidents.list_incidents(self.ctx.store, self.meeting_id, open_only=True):
+            kind = t("Transfer violation") if inc.kind == "transfer" else t("Lost copy")
+            item = QListWidgetItem(f"⚠ {kind} #{inc.id}：《{inc.title}》{inc.label}  {local_time(inc.opened_at)}")
+            item.setForeground(Qt.GlobalColor.darkRed if inc.kind == "lost" else Qt.GlobalColor.darkYellow)
+            item.setData(Qt.ItemDataRole.UserRole, inc.id)
+            self.alerts.addItem(item)
+        if self.alerts.count() == 0:
+            self.alerts.addItem(QListWidgetItem(t("No open incidents")))
+
+    # ---- actions ---------------------------------------------------------------------
+    def on_register(self) -> None:
+        meeting = get_meeting(self.ctx.store, self.meeting_id)
+        dialog = RegisterDialog(self.ctx, meeting.level, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        units = [u.strip() for u in dialog.units.text().replace("，", ",").split(",") if u.strip()]
+        run_action(self, self.ctx, lambda: documents.register_document(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, title=dialog.title.text(),
+            doc_number=dialog.number.text(), level=dialog.level.currentText(), copies=dialog.copies.value(),
+            policy=dialog.policy.currentData(), take_away_units=units,
+        ))
+        self.refresh_board()
+
+    def _start(self, work: Any, what: str) -> None:
+        job = _Job(work)
+        self._jobs.append(job)
+        self.status.setText(self.ctx.tr("Printing {what}…", what=what))
+        job.signals.done.connect(lambda path: self.status.setText(self.ctx.tr("Saved {path}", path=path)))
+        job.signals.failed.connect(lambda err: self.status.setText(err))
+        self.pool.start(job)
+
+    def print_labels(self, document_id: int, path: str) -> None:
+        meeting = get_meeting(self.ctx.store, self.meeting_id)
+        copies = documents.copies(self.ctx.store, document_id)
+        head, now, who = audit.head_hash(self.ctx.store), self.ctx.clock.now(), self.ctx.actor.name
+        self._start(lambda: labels.render_labels(meeting, copies, path, head, now, who), Path(path).name)
+
+    def print_report(self, path: str) -> None:
+        report = reports.reconciliation_report(self.ctx.store, self.meeting_id)
+        head, now, who = audit.head_hash(self.ctx.store), self.ctx.clock.now(), self.ctx.actor.name
+        self._start(lambda: reports.render_pdf(report, path, head, now, who), Path(path).name)
+
+    def on_labels(self) -> None:
+        keys = selected_keys(self.docs_table)
+        if not keys:
+            self.status.setText(self.ctx.tr("Select a document first"))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.ctx.tr("Save labels"), "labels.pdf", "PDF (*.pdf)")
+        if path:
+            self.print_labels(int(keys[0]), path)
+
+    def on_report(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.ctx.tr("Save report"), "reconciliation.pdf", "PDF (*.pdf)")
+        if path:
+            self.print_report(path)
