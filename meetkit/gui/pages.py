@@ -10,6 +10,7 @@ from typing import Any
 MEETING_PAGES: list[tuple[str, str, str]] = [
     ("Attendees", "meetkit.gui.attendees_page", "AttendeesPage"),
     ("Checklists", "meetkit.gui.checklist_page", "ChecklistPage"),
+    ("Controlled documents", "meetkit.gui.docs_page", "DocsPage"),
 ]
 
 
