@@ -58,8 +58,10 @@ class NumberItem(QTableWidgetItem):
 class FindingsPanel(QWidget):
     finding_selected = Signal(object)  # the finding dict
 
-    COLUMNS = ("Frequency (MHz)", "Bandwidth", "Peak (dBFS)", "Mean (dBFS)", "SNR (dB)", "Occupancy", "Kind",
-               "Confidence", "Status", "Band", "Passes seen")
+    COLUMNS = ("Frequency (MHz)", "Status", "Kind", "Bandwidth", "Peak (dBFS)", "SNR (dB)", "Occupancy",
+               "Confidence", "Mean (dBFS)", "Band", "Passes seen")
+    STATUS_COLUMN = 1
+    KIND_COLUMN = 2
 
     def __init__(self, tr: Translator, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,20 +134,20 @@ class FindingsPanel(QWidget):
             colour = QColor(STATUS_COLOUR.get(st, "#444444"))
             first = NumberItem(f"{f['freq_hz'] / 1e6:.4f}", f["freq_hz"])
             first.setData(Qt.ItemDataRole.UserRole, f)
+            status_cell = QTableWidgetItem(tr(STATUS_LABEL.get(st, st)))
             cells = [
                 first,
+                status_cell,
+                QTableWidgetItem(tr(KIND_LABEL.get(str(f.get("kind")), "Unknown"))),
                 NumberItem(fmt_bw(float(f["bandwidth_hz"])), f["bandwidth_hz"]),
                 NumberItem(f"{f['peak_dbfs']:.1f}", f["peak_dbfs"]),
-                NumberItem(f"{f['mean_dbfs']:.1f}", f["mean_dbfs"]),
                 NumberItem(f"{f['snr_db']:.1f}", f["snr_db"]),
                 NumberItem(f"{float(f['occupancy']) * 100:.0f}%", f["occupancy"]),
-                QTableWidgetItem(tr(KIND_LABEL.get(str(f.get("kind")), "Unknown"))),
                 NumberItem(f"{float(f.get('confidence', 0)) * 100:.0f}%", f.get("confidence", 0)),
-                QTableWidgetItem(tr(STATUS_LABEL.get(st, st))),
+                NumberItem(f"{f['mean_dbfs']:.1f}", f["mean_dbfs"]),
                 QTableWidgetItem(backend.band_label(f, tr.lang)),
                 NumberItem(str(f.get("passes_seen", "")), float(f.get("passes_seen") or 0)),
             ]
-            status_cell = cells[8]
             status_cell.setForeground(QBrush(colour.darker(130) if st in ("ambient", "artifact") else colour.darker(115)))
             if st in backend.SUSPECT:
                 font = status_cell.font()

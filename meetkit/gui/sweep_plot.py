@@ -22,7 +22,7 @@ from meetkit.i18n import Translator
 
 WATERFALL_ROWS = 160
 WATERFALL_COLS = 1200
-WATERFALL_MIN_VIEW_ROWS = 40
+WATERFALL_MIN_VIEW_ROWS = 24
 
 STATUS_COLOUR = {
     "new": "#ff3b30",
@@ -107,6 +107,7 @@ class SpectrumView(QWidget):
                                         name=tr("Baseline (mean)"), connect="finite")
         self.max_curve = item.plot([], [], pen=pg.mkPen(MAX_COLOUR, width=1), name=tr("Max hold"), connect="finite")
         self.mean_curve = item.plot([], [], pen=pg.mkPen(MEAN_COLOUR, width=1.4), name=tr("Mean"), connect="finite")
+        self.baseline_curve.setZValue(5)  # drawn over the room's curves so the comparison shows
         self.markers = pg.ScatterPlotItem(size=11, symbol="t", pen=pg.mkPen("#000000", width=0.5))
         item.addItem(self.markers)
         legend.addItem(pg.ScatterPlotItem(symbol="t", size=11, brush=pg.mkBrush(STATUS_COLOUR["new"])), tr("Suspect finding"))
@@ -181,7 +182,7 @@ class SpectrumView(QWidget):
         self.baseline_curve.setData(f, mean, connect="finite")
 
     def has_data(self) -> bool:
-        x, _y = self.mean_curve.getData()
+        x = self.mean_curve.xData
         return x is not None and len(x) > 0
 
     def _auto_y(self, mean: npt.NDArray[Any], mx: npt.NDArray[Any]) -> None:

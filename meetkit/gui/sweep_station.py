@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -82,6 +83,7 @@ class SweepStationWindow(QMainWindow):
         self._shown_trace: Any = None
         self._shown_findings = -1
         self._meter_spec: str | None = None
+        self._baseline_shown = False
         t = ctx.tr
         self.setWindowTitle(t("RF sweep station"))
         self.resize(1480, 940)
@@ -154,6 +156,8 @@ class SweepStationWindow(QMainWindow):
             self.source_stack.addWidget(w)
         self.source_label = QLabel(t("Scenario"))
         sf.addRow(self.source_label, self.source_stack)
+        self.outside = QCheckBox(t("Simulate outside the room (for a baseline)"))
+        sf.addRow(self.outside)
         col.addWidget(src)
 
         plan = QGroupBox(t("What to sweep"))
@@ -229,6 +233,7 @@ class SweepStationWindow(QMainWindow):
         meeting_box = QGroupBox(t("Meeting and report"))
         ml = QVBoxLayout(meeting_box)
         self.meeting = QComboBox()
+        self.meeting.addItem(t("No meeting (report marked 内部)"), None)
         try:
             from meetkit.meetings import list_meetings
 
@@ -236,6 +241,7 @@ class SweepStationWindow(QMainWindow):
                 self.meeting.addItem(f"{m.title}（{m.level}）", m.id)
         except MeetkitError as err:
             log.warning("cannot list meetings: %s", err.en)
+        self.meeting.currentIndexChanged.connect(self._update_actions)
         ml.addWidget(self.meeting)
         mrow = QHBoxLayout()
         self.attach_button = QPushButton(t("Attach to meeting"))
@@ -280,6 +286,7 @@ class SweepStationWindow(QMainWindow):
         t = self.ctx.tr
         i = self.source_kind.currentIndex()
         self.source_stack.setCurrentIndex(i)
+        self.outside.setVisible(self.source_kind.currentData() == "simulator")
         self.source_label.setText(t(("Scenario", "Address", "Device", "File")[i]))
 
     def _profile_changed(self) -> None:
@@ -314,6 +321,13 @@ class SweepStationWindow(QMainWindow):
             "recording": self.recording_path.text().strip(),
         }[kind]
         profile = self.profile.currentData()
+        level, head = "内部", None
+        meeting_id = self.meeting.currentData()
+        if meeting_id is not None:
+            from meetkit import audit
+            from meetkit.meetings import get_meeting
+
+            level, head = get_meeting(self.ctx.store, int(meeting_id)).level, audit.head_hash(self.ctx.store)
         return SweepRequest(
             source_kind=kind,
             source_arg=str(arg),
@@ -322,6 +336,9 @@ class SweepStationWindow(QMainWindow):
             passes=self.passes.value(),
             baseline_dir=Path(self.baseline_dir.text().strip()) if self.baseline_dir.text().strip() else None,
             out_dir=Path(self.out_dir.text().strip()) if self.out_dir.text().strip() else None,
+            simulator_outside=kind == "simulator" and self.outside.isChecked(),
+            level=level,
+            head_hash=head,
         )
 
     # -- sweep ------------------------------------------------------------------------------
@@ -331,12 +348,14 @@ class SweepStationWindow(QMainWindow):
             return
         self._stop_meter()
         self.error_banner.hide()
-        request = self.request()
         try:
+            request = self.request()
             if request.source_kind == "simulator":
-                if self.simulator is None or self.simulator.scenario_name != request.source_arg:
+                sim = self.simulator
+                if sim is None or sim.scenario_name != request.source_arg or sim.outside != request.simulator_outside:
                     self._stop_simulator()
-                    self.simulator = SimulatorHandle(request.source_arg, realtime=request.simulator_realtime)
+                    self.simulator = SimulatorHandle(request.source_arg, realtime=request.simulator_realtime,
+                                                     outside=request.simulator_outside)
             elif request.source_kind == "recording" and not request.source_arg:
                 raise MeetkitError(backend.ErrorCode.INVALID_INPUT, "choose a recording file", "请选择录音文件")
         except MeetkitError as err:
@@ -352,6 +371,7 @@ class SweepStationWindow(QMainWindow):
         self.findings.set_findings([])
         self._shown_trace = None
         self._shown_findings = -1
+        self._baseline_shown = False
         self.last_outcome = None
         job = SweepJob(request, self.ctx.clock, simulator=self.simulator if request.source_kind == "simulator" else None)
         job.finished.connect(self._job_finished, Qt.ConnectionType.QueuedConnection)
@@ -385,10 +405,11 @@ class SweepStationWindow(QMainWindow):
         if job is None:
             return
         t = self.ctx.tr
-        if job.span_hz is not None and self.spectrum.span_hz is None:
+        if job.span_hz is not None and self.spectrum.span_hz != job.span_hz:
             self.spectrum.set_span(*job.span_hz)
-            if job.baseline is not None:
-                self.spectrum.set_baseline(backend.baseline_trace(job.baseline))
+        if job.baseline is not None and not self._baseline_shown:
+            self.spectrum.set_baseline(backend.baseline_trace(job.baseline))
+            self._baseline_shown = True
         trace = job.analyzer.trace()
         if trace is not self._shown_trace and len(trace) > 0:
             self._shown_trace = trace
@@ -472,7 +493,7 @@ class SweepStationWindow(QMainWindow):
         for b in (self.friendly_button, self.resolved_button, self.declared_button):
             b.setEnabled(have_attach and finished and selected is not None)
             b.setToolTip("" if have_attach else no_service)
-        self.attach_button.setEnabled(have_attach and finished and self.meeting.count() > 0)
+        self.attach_button.setEnabled(have_attach and finished and self.meeting.currentData() is not None)
         self.attach_button.setToolTip("" if have_attach else no_service)
         pdf = self.last_outcome.report_pdf if self.last_outcome else None
         self.report_button.setEnabled(pdf is not None and Path(pdf).exists())

@@ -44,6 +44,7 @@ class SweepRequest:
     out_dir: Path | None = None
     gain_db: float | None = None
     simulator_realtime: bool = True  # pace the simulator like a real dongle
+    simulator_outside: bool = False  # simulate standing outside the room (for a baseline)
     level: str = "内部"  # classification mark of the report (the chosen meeting's level)
     head_hash: str | None = None  # audit head hash printed on the report when tied to a meeting
 
@@ -58,7 +59,7 @@ class SweepRequest:
 
     def describe_source(self) -> str:
         if self.source_kind == "simulator":
-            return f"simulator:{self.source_arg}"
+            return f"simulator:{self.source_arg}" + (" (outside)" if self.simulator_outside else "")
         return self.source_spec()
 
 
@@ -96,11 +97,13 @@ class SimulatorHandle:
     """The in-process venue simulator (the technician's "no dongle" mode), kept running while
     the station is open so the level meter can keep using it after a sweep."""
 
-    def __init__(self, scenario_name: str, *, realtime: bool = True) -> None:
+    def __init__(self, scenario_name: str, *, realtime: bool = True, outside: bool = False) -> None:
         from meetkit.sweep.simulator import SimulatorServer, find_scenario, load_scenario
 
         self.scenario_name = scenario_name
-        self.server = SimulatorServer(load_scenario(find_scenario(scenario_name)), host="127.0.0.1", port=0, realtime=realtime)
+        self.outside = outside  # the scenario without its in-room emitters: a baseline taken outside
+        self.server = SimulatorServer(load_scenario(find_scenario(scenario_name)), host="127.0.0.1", port=0,
+                                      realtime=realtime, outside=outside)
         self.server.start()
 
     @property

@@ -42,6 +42,8 @@ ZH: dict[str, str] = {
     "{n} samples dropped (processing fell behind)": "丢弃 {n} 个样本（处理跟不上）",
     "Cannot start the simulator: {err}": "无法启动模拟器：{err}",
     "Meeting and report": "会议与报告",
+    "Simulate outside the room (for a baseline)": "模拟在室外测量（用于采集基线）",
+    "No meeting (report marked 内部)": "不关联会议（报告标为“内部”）",
     "Attach to meeting": "关联到会议",
     "Open report": "打开报告",
     "No report PDF was written for this sweep": "本次扫描没有生成 PDF 报告",

@@ -67,8 +67,8 @@ def test_live_sweep_with_the_simulator_then_zoom_and_level_meter(station, qtbot,
     qtbot.waitUntil(lambda: w.spectrum.has_data() and w.findings.table.rowCount() > 0, timeout=15000)
     qtbot.waitUntil(lambda: w.spectrum.waterfall_rows() >= 3, timeout=5000)
     assert w.is_sweeping(), "the sweep of 40 passes should still be running"
-    x, y = w.spectrum.mean_curve.getData()
-    _, ymax = w.spectrum.max_curve.getData()
+    x, y = w.spectrum.mean_curve.xData, w.spectrum.mean_curve.yData
+    ymax = w.spectrum.max_curve.yData
     assert len(x) > 1000 and np.isfinite(y).sum() > 1000
     assert np.nanmin(x) >= 399.0 and np.nanmax(x) <= 441.0  # MHz on the axis
     assert np.nanmax(ymax) >= np.nanmax(y)  # max hold is never below the mean
@@ -102,6 +102,30 @@ def test_live_sweep_with_the_simulator_then_zoom_and_level_meter(station, qtbot,
     assert w.ctx.tr.missing == set(), f"untranslated: {w.ctx.tr.missing}"
 
 
+def test_baseline_outside_then_room_marks_the_walkie_talkie_new(station, qtbot, tmp_path):
+    w = station
+    w.source_kind.setCurrentIndex(w.source_kind.findData("simulator"))
+    w.scenario.setCurrentIndex(w.scenario.findData("mic-phone-radio"))
+    _short_span(w, 405.0, 415.0, passes=9)  # 9 passes cover at least one key-up of the walkie-talkie
+    w.outside.setChecked(True)
+    w.out_dir.setText(str(tmp_path / "outside"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.ok, w.last_outcome
+    assert not any(abs(f["freq_hz"] - 409.7625e6) < 50e3 for f in w.findings.findings)
+    w.outside.setChecked(False)
+    w.baseline_dir.setText(str(tmp_path / "outside"))
+    w.out_dir.setText(str(tmp_path / "room"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.ok, w.last_outcome
+    base = w.spectrum.baseline_curve.yData
+    assert base is not None and np.isfinite(base).sum() > 1000
+    walkie = [f for f in w.findings.findings if abs(f["freq_hz"] - 409.7625e6) < 50e3]
+    assert walkie and walkie[0]["status"] == "new" and walkie[0]["kind"] == "walkie_talkie"
+    shot(w, "sweep-station-baseline")
+
+
 def test_filters_narrow_the_findings_table(station, qtbot):
     w = station
     findings = [
@@ -115,10 +139,10 @@ def test_filters_narrow_the_findings_table(station, qtbot):
     w.findings.set_findings(findings)
     assert w.findings.table.rowCount() == 2
     w.findings.status_filter.setCurrentIndex(w.findings.status_filter.findData("suspects"))
-    assert w.findings.table.rowCount() == 1 and w.findings.table.item(0, 6).text() == "对讲机"
+    assert w.findings.table.rowCount() == 1 and w.findings.table.item(0, 2).text() == "对讲机"
     w.findings.status_filter.setCurrentIndex(0)
     w.findings.kind_filter.setCurrentIndex(w.findings.kind_filter.findData("broadcast"))
-    assert w.findings.table.rowCount() == 1 and w.findings.table.item(0, 8).text() == "环境信号"
+    assert w.findings.table.rowCount() == 1 and w.findings.table.item(0, 1).text() == "环境信号"
     assert "可疑 1 条" in w.findings.title.text()
 
 
