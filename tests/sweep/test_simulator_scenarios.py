@@ -91,6 +91,7 @@ def test_scenarios_hold_the_in_room_emitters_the_contract_names() -> None:
 
 def test_scenario_found_by_name_or_path(tmp_path: Path) -> None:
     assert find_scenario("mic-and-phone").name == "mic-and-phone.json"
+    assert find_scenario("bug-fm.json").name == "bug-fm.json"
     own = tmp_path / "mine.json"
     own.write_text(json.dumps({"name": "mine"}), encoding="utf-8")
     assert find_scenario(str(own)) == own

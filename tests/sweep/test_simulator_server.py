@@ -129,6 +129,27 @@ def test_retune_is_visible_within_a_few_thousand_samples_after_a_drain(server: S
     assert worst <= 32768
 
 
+def test_any_command_sequence_leaves_a_working_server(server: SimulatorServer) -> None:
+    """Garbage parameters (zero or huge rates, frequencies, gains, ppm), unknown commands and
+    commands split across packets: the server keeps streaming and still obeys a sane retune."""
+    rng = np.random.default_rng(11)
+    specials = [0, 1, 24_000_000, 250_000, 2_400_000, 3_200_001, 2**31 - 1, 2**31, 2**32 - 1]
+    stream = b"".join(
+        cmd(int(rng.integers(0, 256)) if rng.random() < 0.3 else int(rng.integers(1, 0x0F)),
+            int(rng.choice(specials)) if rng.random() < 0.5 else int(rng.integers(0, 2**32)))
+        for _ in range(300)
+    )
+    with connect(server) as sock:
+        recv_exact(sock, 12)
+        for i in range(0, len(stream), 7):  # odd-sized pieces: commands straddle packets
+            sock.sendall(stream[i : i + 7])
+            recv_exact(sock, 4096)
+        sock.sendall(cmd(0x05, 0) + cmd(0x03, 0) + cmd(0x02, RATE) + cmd(0x01, 500_000_000))
+        drain(sock)
+        recv_exact(sock, 2 * 48_000)
+        assert peak_offset_hz(recv_exact(sock, 2 * 65536)) == pytest.approx(300e3, abs=2e3)
+
+
 def test_out_of_range_tuning_gives_noise_only(server: SimulatorServer) -> None:
     with connect(server) as sock:
         recv_exact(sock, 12)

@@ -289,9 +289,10 @@ def find_scenario(name_or_path: str) -> Path:
     p = Path(name_or_path)
     if p.is_file():
         return p
-    if p.suffix != ".json" and len(p.parts) == 1:
+    if len(p.parts) == 1:
+        stem = p.stem if p.suffix == ".json" else name_or_path
         for d in scenario_dirs():
-            candidate = d / f"{name_or_path}.json"
+            candidate = d / f"{stem}.json"
             if candidate.is_file():
                 return candidate
         known = sorted({c.stem for d in scenario_dirs() if d.is_dir() for c in d.glob("*.json")})
