@@ -284,10 +284,21 @@ def test_cli_serves_until_signalled_and_exits_cleanly(sig: signal.Signals) -> No
     assert "Traceback" not in err
 
 
-def test_cli_unknown_scenario_is_one_line_and_exit_2() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "meetkit", "--lang", "en", "sweep", "simulate", "--scenario", "no-such-room"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30, check=False,
-    )
-    assert done.returncode == 2
-    assert done.stderr.strip().count("\n") == 0 and "no-such-room" in done.stderr
+def test_cli_unknown_scenario_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from meetkit.cli.main import main
+
+    assert main(["--lang", "en", "sweep", "simulate", "--scenario", "no-such-room"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().count("\n") == 0 and "no-such-room" in err and "mic-and-phone" in err
+
+
+def test_cli_port_in_use_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from meetkit.cli.main import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["--lang", "en", "sweep", "simulate", "--scenario", "empty-room", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot listen on 127.0.0.1:{port}" in err and "Traceback" not in err
