@@ -37,7 +37,9 @@ def _from_sweep_store(store: Store, meeting_id: int) -> SweepStatus | None:
     """The sweep area's answer, once sweep reports are stored: the newest sweep report attached
     to the meeting with its count of unresolved findings (``source="sweep_store"``). Returns
     None while no such store exists, or no report is attached (then the manual item decides)."""
-    return None
+    from meetkit.sweep.attach import gate_status
+
+    return gate_status(store, meeting_id)  # type: ignore[no-any-return]
 
 
 def _from_manual_item(store: Store, meeting_id: int) -> SweepStatus:

@@ -71,6 +71,62 @@ def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.set_defaults(func=handle_locate)
 
 
+    p = group.add_parser(
+        "attach",
+        help="attach a sweep's output to a meeting (needs the store; audited) (将扫描结果附到会议)",
+        description="Store a sweep's findings with the meeting; new and stronger findings become suspects that block "
+        "the meeting's gate until marked friendly, resolved or declared.",
+    )
+    p.add_argument("dir", metavar="DIR", help="the sweep's output directory (or its findings.json)")
+    p.add_argument("--meeting", type=int, required=True, help="meeting id")
+    p.add_argument("--room", default="", help="room the sweep covered")
+    p.set_defaults(func=handle_attach)
+
+    p = group.add_parser("findings", help="list a stored sweep's findings and their states (列出扫描结果)")
+    p.add_argument("--sweep", type=int, help="sweep id (default: every sweep of --meeting)")
+    p.add_argument("--meeting", type=int, help="meeting id")
+    p.set_defaults(func=handle_findings)
+
+    p = group.add_parser("mark", help="mark a suspect finding friendly, resolved or declared (处置可疑信号)")
+    p.add_argument("finding", type=int, metavar="FINDING_ID")
+    p.add_argument("--state", required=True, choices=["friendly", "resolved", "declared", "suspect"])
+    p.add_argument("--note", default="", help="what was done (required for resolved)")
+    p.set_defaults(func=handle_mark)
+
+
+def handle_attach(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.attach import attach_sweep
+
+    done = attach_sweep(ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.dir, room_name=args.room)
+    ctx.out({"sweep_id": done.id, "meeting_id": done.meeting_id, "findings": done.findings, "suspects": done.suspects})
+    return 0
+
+
+def handle_findings(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.errors import InvalidInput
+    from meetkit.sweep.attach import findings, sweeps
+
+    store = ctx.store()
+    if args.sweep is not None:
+        ids = [args.sweep]
+    elif args.meeting is not None:
+        ids = [int(s["id"]) for s in sweeps(store, args.meeting)]
+    else:
+        raise InvalidInput("give --sweep ID or --meeting ID", "请给出 --sweep 编号 或 --meeting 编号")
+    for sweep_id in ids:
+        for f in findings(store, sweep_id):
+            ctx.out(f.to_json())
+    return 0
+
+
+def handle_mark(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.attach import mark_finding
+
+    done = mark_finding(ctx.store(), ctx.clock, ctx.actor(), args.finding, args.state, args.note)
+    ctx.out(done.to_json())
+    return 0
+
+
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", default=None, help="baseline: previous output directory, CSV or recording")
     p.add_argument("--friendly", default=None, help="JSON list of declared emitters: [{freq_hz, name, tolerance_hz}]")

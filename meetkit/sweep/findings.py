@@ -18,7 +18,7 @@ from typing import Any
 
 from meetkit.clock import iso, parse_iso
 from meetkit.errors import ErrorCode, MeetkitError
-from meetkit.sweep.analysis.artifacts import artifact_reasons
+from meetkit.sweep.analysis.artifacts import artifact_reasons, hop_centres
 from meetkit.sweep.analysis.baseline import Baseline, FriendlyEmitter, compare
 from meetkit.sweep.analysis.classify import Reason, classify
 from meetkit.sweep.analysis.signals import Signal
@@ -105,8 +105,9 @@ def make_findings(
 ) -> list[Finding]:
     """Status (artifact, friendly, new, stronger, ambient) and class for every signal."""
     out: list[Finding] = []
+    centres = hop_centres(trace)
     for sig in signals:
-        art = artifact_reasons(sig, trace)
+        art = artifact_reasons(sig, trace, centres)
         if extra_artifacts and sig.freq_hz in extra_artifacts:
             art.append(extra_artifacts[sig.freq_hz])
         if art:

@@ -37,7 +37,7 @@ def write_csv(trace: Trace, path: str | Path, *, values: str = "mean", when: dt.
         n = seg.stop - seg.start
         low = f0
         samples = int(trace.n_frames[seg.start])
-        vals = ", ".join(f"{v:.2f}" for v in arr[seg.start : seg.stop])
+        vals = ", ".join(map("{:.2f}".format, arr[seg.start : seg.stop].tolist()))
         lines.append(f"{date_s}, {time_s}, {int(round(low))}, {int(round(low + n * step))}, {step:.2f}, {samples}, {vals}")
     Path(path).write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
     return len(lines)

@@ -43,8 +43,12 @@ def dc_residue(freq_hz: float, bandwidth_hz: float, hop_centres_hz: np.ndarray, 
     return centre if abs(centre - freq_hz) <= dc_hz else None
 
 
-def artifact_reasons(signal: Signal, trace: Trace) -> list[Reason]:
-    """Why the signal is a tuner artifact (empty when it is not)."""
+def hop_centres(trace: Trace) -> np.ndarray:
+    return np.array(sorted({s.centre_hz for s in trace.segments}), dtype=np.float64)
+
+
+def artifact_reasons(signal: Signal, trace: Trace, centres: np.ndarray | None = None) -> list[Reason]:
+    """Why the signal is a tuner artifact (empty when it is not). ``centres``: :func:`hop_centres`."""
     reasons: list[Reason] = []
     n = crystal_harmonic(signal.freq_hz, signal.bandwidth_hz)
     if n is not None:
@@ -54,7 +58,8 @@ def artifact_reasons(signal: Signal, trace: Trace) -> list[Reason]:
                 f"位于 {n} × 28.8 MHz 的窄带载波：接收机晶振谐波",
             )
         )
-    centres = np.array(sorted({s.centre_hz for s in trace.segments}), dtype=np.float64)
+    if centres is None:
+        centres = hop_centres(trace)
     centre = dc_residue(signal.freq_hz, signal.bandwidth_hz, centres)
     if centre is not None:
         reasons.append(

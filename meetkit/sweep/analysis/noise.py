@@ -16,6 +16,7 @@ would otherwise read the signal as "noise". Each window's estimate is therefore 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -28,11 +29,17 @@ DEFAULT_WINDOW_HZ = 1.0e6
 DEFAULT_PERCENTILE = 20.0
 
 
+@lru_cache(maxsize=256)
 def _windows(n_bins: int, bin_hz: float, window_hz: float) -> list[tuple[int, int]]:
     per = max(16, int(round(window_hz / bin_hz)))
     count = max(1, int(round(n_bins / per)))
     edges = np.linspace(0, n_bins, count + 1).round().astype(int)
     return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+@lru_cache(maxsize=1024)
+def _bias(n_avg: float, percentile: float) -> float:
+    return gamma_mean_lower_quantile(n_avg, percentile / 100.0)
 
 
 def window_estimates(
@@ -44,10 +51,11 @@ def window_estimates(
     percentile: float = DEFAULT_PERCENTILE,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """(window centre bin positions, noise estimate per window) for one contiguous segment."""
-    bias = gamma_mean_lower_quantile(max(n_avg, 1.0), percentile / 100.0)
+    bias = _bias(round(max(n_avg, 1.0), 2), percentile)
     centres, values = [], []
-    for a, b in _windows(mean_p.shape[0], bin_hz, window_hz):
-        values.append(float(np.percentile(mean_p[a:b], percentile)) / bias)
+    for a, b in _windows(mean_p.shape[0], float(bin_hz), float(window_hz)):
+        k = int((b - a - 1) * percentile / 100.0)  # lower-rank percentile: no interpolation needed
+        values.append(float(np.partition(mean_p[a:b], k)[k]) / bias)
         centres.append((a + b - 1) / 2.0)
     return np.asarray(centres, dtype=np.float64), np.asarray(values, dtype=np.float64)
 
@@ -99,7 +107,8 @@ def trace_floor(
             lo = np.searchsorted(f_sorted, f - wide_hz)
             hi = np.searchsorted(f_sorted, f + wide_hz, side="right")
             if hi - lo >= 3:
-                wide = float(np.percentile(v_sorted[lo:hi], wide_percentile))
+                k = int((hi - lo - 1) * wide_percentile / 100.0)
+                wide = float(np.partition(v_sorted[lo:hi], k)[k])
                 capped[i] = min(values[i], wide * margin)
         out.append(np.interp(np.arange(len(mean_p)), centres, capped).astype(np.float32))
     return out

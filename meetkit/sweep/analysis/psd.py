@@ -1,8 +1,9 @@
 """Averaged periodogram of one block of IQ: per bin mean, max-hold, min-hold and occupancy.
 
 The block is cut into frames of ``fft_size`` samples (Hann window, optional overlap), each frame
-is transformed with ``np.fft.fft`` on a 2-D array of frames (complex64 throughout, in place,
-``chunk_frames`` frames at a time so the working set stays in cache), and per bin we keep
+is transformed with ``np.fft.fft`` on a 2-D array of frames (in place, ``chunk_frames`` frames
+at a time so the working set stays in cache; complex128 inside the transform, which NumPy's
+pocketfft runs faster than complex64; float32 powers), and per bin we keep
 
 - ``sum_p``: the sum of the frames' power (the mean is ``sum_p / n_frames``),
 - ``max_p`` / ``min_p``: the highest / lowest power any frame had (max-hold, min-hold),
@@ -90,24 +91,27 @@ class PsdEngine:
 
     def __init__(self, settings: PsdSettings | None = None) -> None:
         self.settings = settings or PsdSettings()
-        self._windows: dict[int, tuple[F32, float]] = {}
-        self._buffers: dict[int, tuple[npt.NDArray[np.complex64], F32]] = {}
+        self._windows: dict[int, tuple[npt.NDArray[np.float64], float]] = {}
+        self._buffers: dict[int, npt.NDArray[np.complex128]] = {}
 
-    def _window(self, n: int) -> tuple[F32, float]:
+    def _window(self, n: int) -> tuple[npt.NDArray[np.float64], float]:
         if n not in self._windows:
-            w = np.hanning(n + 1)[:n].astype(np.float32)  # periodic Hann (DFT-even)
+            w = np.hanning(n + 1)[:n]  # periodic Hann (DFT-even)
             scale = 1.0 / float(np.sum(w, dtype=np.float64)) ** 2
             self._windows[n] = (w, scale)
         return self._windows[n]
 
-    def _buffer(self, n: int) -> tuple[npt.NDArray[np.complex64], F32]:
+    def _buffer(self, n: int) -> npt.NDArray[np.complex128]:
         if n not in self._buffers:
-            c = self.settings.chunk_frames
-            self._buffers[n] = (np.empty((c, n), np.complex64), np.empty((c, n), np.float32))
+            self._buffers[n] = np.empty((self.settings.chunk_frames, n), np.complex128)
         return self._buffers[n]
 
     def frame_powers(self, samples: npt.NDArray[np.complex64], fft_size: int) -> F32:
-        """All frames' power spectra (frames × bins, FFT order, normalised), float32."""
+        """All frames' power spectra (frames × bins, FFT order, normalised), float32.
+
+        The transform runs in complex128: NumPy's pocketfft is several times faster there than
+        in complex64 (measured with NumPy 2.4); the powers are stored as float32.
+        """
         settings = self.settings
         x = np.ascontiguousarray(samples, dtype=np.complex64)
         step = settings.hop_frames(fft_size)
@@ -116,7 +120,7 @@ class PsdEngine:
         frames = sliding_window_view(x, fft_size)[::step]
         total = frames.shape[0]
         w, scale = self._window(fft_size)
-        buf, pw = self._buffer(fft_size)
+        buf = self._buffer(fft_size)
         out = np.empty((total, fft_size), np.float32)
         chunk = buf.shape[0]
         for start in range(0, total, chunk):
@@ -124,9 +128,9 @@ class PsdEngine:
             b = buf[: stop - start]
             np.multiply(frames[start:stop], w, out=b)
             np.fft.fft(b, axis=-1, out=b)
-            p = out[start:stop]
-            np.abs(b, out=p)
-            np.square(p, out=p)
+            v = b.view(np.float64).reshape(stop - start, fft_size, 2)
+            np.square(v, out=v)
+            np.add(v[..., 0], v[..., 1], out=out[start:stop], casting="same_kind")
         out *= np.float32(scale)
         return out
 
@@ -147,21 +151,31 @@ class PsdEngine:
     def _part(self, samples: npt.NDArray[np.complex64], centre_hz: float, rate_sps: float, n: int) -> BlockSpectrum:
         p = self.frame_powers(samples, n)
         frames = p.shape[0]
-        sum_p = np.fft.fftshift(p.sum(axis=0, dtype=np.float64))
-        max_p = np.fft.fftshift(p.max(axis=0))
-        min_p = np.fft.fftshift(p.min(axis=0))
+        sum_p = _shift(p.sum(axis=0, dtype=np.float64))
+        max_p = _shift(p.max(axis=0))
+        min_p = _shift(p.min(axis=0))
         dc = dc_bins(n, rate_sps, self.settings.dc_halfwidth_hz)
         for arr in (sum_p, max_p, min_p):
             interpolate_bins(arr, dc)
-        mean_p = (sum_p / frames).astype(np.float32)
+        mean_p = (sum_p * (1.0 / frames)).astype(np.float32)
         noise = segment_floor(mean_p, rate_sps / n, float(frames))
-        thr_shifted = (noise * np.float32(-math.log(self.settings.occupancy_pfa))).astype(np.float32)
-        thr = np.fft.ifftshift(thr_shifted)
-        occ = np.fft.fftshift(np.count_nonzero(p > thr, axis=0).astype(np.int32))
-        occ_f = occ.astype(np.float64)
+        thr = _unshift(noise * np.float32(-math.log(self.settings.occupancy_pfa)))
+        counts = np.count_nonzero(p > thr, axis=0)
+        occ_f = _shift(counts.astype(np.float64))
         interpolate_bins(occ_f, dc)
         occ = np.rint(occ_f).astype(np.int32)
         return BlockSpectrum(centre_hz, rate_sps, n, frames, sum_p, max_p, min_p, occ, noise)
+
+
+def _shift(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """fftshift of a 1-D array (cheaper than np.roll for short arrays)."""
+    h = a.shape[0] // 2
+    return np.concatenate((a[h:], a[:h])) if a.shape[0] % 2 == 0 else np.fft.fftshift(a)
+
+
+def _unshift(a: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    h = a.shape[0] // 2
+    return np.concatenate((a[h:], a[:h])) if a.shape[0] % 2 == 0 else np.fft.ifftshift(a)
 
 
 def dc_bins(fft_size: int, rate_sps: float, halfwidth_hz: float) -> npt.NDArray[np.intp]:
@@ -179,8 +193,8 @@ def interpolate_bins(arr: npt.NDArray[Any], idx: npt.NDArray[np.intp]) -> None:
         return
     lo, hi = int(idx[0]) - 1, int(idx[-1]) + 1
     a, b = float(arr[lo]), float(arr[hi])
-    t = (idx - lo) / (hi - lo)
-    arr[idx] = a + (b - a) * t
+    step = (b - a) / (hi - lo)
+    arr[lo + 1 : hi] = a + step * np.arange(1, hi - lo)
 
 
 def to_db(p: npt.ArrayLike) -> F32:

@@ -278,7 +278,7 @@ def _describe(
         centre = float(freqs[int(np.argmax(power))])
     bandwidth = (hi - lo + 1) * bin_hz
     peak_i = a + int(np.argmax(max_db[sl]))
-    noise = float(np.median(noise_db[sl]))
+    noise = float(noise_db[peak_i])
     peak = float(max_db[peak_i])
     mean_peak = float(np.max(mean_db[sl]))
     snr = (mean_peak if continuous else peak) - noise

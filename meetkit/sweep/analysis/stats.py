@@ -9,6 +9,7 @@ approximation of chi-square, accurate to about 1 % for ``K >= 4`` even far in th
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from statistics import NormalDist
 
 import numpy as np
@@ -38,6 +39,7 @@ def upper_normal_quantile(tail: float) -> float:
     return z
 
 
+@lru_cache(maxsize=4096)
 def gamma_mean_quantile(k: float, upper_tail: float) -> float:
     """Factor ``t`` with P(X > t) = upper_tail for X ~ Gamma(k, 1/k) (mean 1).
 
@@ -52,6 +54,7 @@ def gamma_mean_quantile(k: float, upper_tail: float) -> float:
     return max((1.0 - c + z * math.sqrt(c)) ** 3, 1e-6)
 
 
+@lru_cache(maxsize=4096)
 def gamma_mean_lower_quantile(k: float, q: float) -> float:
     """Factor ``t`` with P(X <= t) = q for X ~ Gamma(k, 1/k) (mean 1)."""
     if k <= 1.0:
@@ -62,6 +65,7 @@ def gamma_mean_lower_quantile(k: float, q: float) -> float:
     return max((1.0 - c + z * math.sqrt(c)) ** 3, 1e-6)
 
 
+@lru_cache(maxsize=4096)
 def maxhold_quantile(frames: float, upper_tail: float) -> float:
     """Factor ``t`` with P(max of ``frames`` Exp(1) draws > t) = upper_tail.
 
@@ -74,6 +78,9 @@ def maxhold_quantile(frames: float, upper_tail: float) -> float:
 
 def per_value(func: object, values: npt.NDArray[np.floating], *args: float) -> npt.NDArray[np.float32]:
     """Apply a scalar quantile function to an array with few distinct values (e.g. n_avg per bin)."""
+    flat = np.asarray(values).reshape(-1)
+    if flat.size and flat[0] == flat.min() == flat.max():  # the common case: one value everywhere
+        return np.full(values.shape, func(float(flat[0]), *args), dtype=np.float32)  # type: ignore[operator]
     out = np.empty(values.shape, dtype=np.float32)
     uniq, inverse = np.unique(values, return_inverse=True)
     table = np.array([func(float(u), *args) for u in uniq], dtype=np.float32)  # type: ignore[operator]

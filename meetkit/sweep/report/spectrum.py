@@ -120,6 +120,7 @@ def render_spectrum(
     ranges: list[tuple[float, float]] | None = None,
     size: tuple[int, int] = (1800, 760),
     label_statuses: Sequence[str] = ("new", "stronger"),
+    max_labels: int = 40,
 ) -> Path:
     """Draw the sweep to ``path`` (PNG). ``ranges`` defaults to the trace's covered ranges."""
     width, height = size
@@ -192,6 +193,7 @@ def render_spectrum(
     # findings
     numbered = 0
     label_slots: list[tuple[float, float]] = []
+    labelled = {id(f) for f in sorted((f for f in findings if f.status in label_statuses), key=lambda f: -f.snr_db)[:max_labels]}
     for finding in sorted(findings, key=lambda f: f.freq_hz):
         x = axis.x(finding.freq_hz)
         if x is None:
@@ -199,7 +201,7 @@ def render_spectrum(
         colour = STATUS_COLOUR.get(finding.status, (0, 0, 0))
         peak_y = float(y_of(np.array([finding.peak_dbfs]))[0])
         draw.polygon([(x - 5, peak_y - 12), (x + 5, peak_y - 12), (x, peak_y - 3)], fill=colour)
-        if finding.status in label_statuses:
+        if id(finding) in labelled:
             numbered += 1
             text = f"{numbered} {finding.kind} {_fmt_mhz(finding.freq_hz)}"
             tw = draw.textlength(text, font=f_small)

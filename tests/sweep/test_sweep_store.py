@@ -1,0 +1,81 @@
+"""Sweeps attached to a meeting: findings' review states in the store, audited, and the gate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from meetkit import audit
+from meetkit.checklists.sweep_status import sweep_status
+from meetkit.errors import MeetkitError, PermissionDenied
+from meetkit.sweep import attach
+
+
+def _finding(freq_hz: float, status: str, kind: str) -> dict:
+    return {
+        "freq_hz": freq_hz, "bandwidth_hz": 150e3, "peak_dbfs": -20.0, "mean_dbfs": -30.0, "snr_db": 20.0, "occupancy": 1.0,
+        "kind": kind, "confidence": 0.9, "reasons": [{"en": "x", "zh": "x"}], "band": None, "status": status,
+        "first_seen": None, "last_seen": None, "passes_seen": 2,
+    }
+
+
+@pytest.fixture
+def sweep_dir(tmp_path: Path) -> Path:
+    doc = {
+        "profile": "china-default", "source": "rtltcp:127.0.0.1:1234", "started": "2026-11-30T01:00:00+00:00", "passes": 2,
+        "coverage": {"covered": [[24e6, 1766e6]], "not_covered": []},
+        "findings": [
+            _finding(645.5e6, "new", "wireless_mic"),
+            _finding(897.4e6, "stronger", "cellular_uplink"),
+            _finding(97.4e6, "ambient", "broadcast"),
+        ],
+    }
+    (tmp_path / "findings.json").write_text(json.dumps(doc), encoding="utf-8")
+    return tmp_path
+
+
+def test_attach_review_and_gate(store, clock, team, meeting, sweep_dir: Path) -> None:
+    attached = attach.attach_sweep(store, clock, team.technician, meeting.id, sweep_dir, room_name="第一会议室")
+    assert (attached.findings, attached.suspects) == (3, 2)
+    status = sweep_status(store, meeting.id)
+    assert status.source == "sweep_store" and not status.ok and status.unresolved_findings == 2
+    items = attach.findings(store, attached.id)
+    mic, phone, fm = items
+    assert (mic.state, phone.state, fm.state) == ("suspect", "suspect", None)
+    with pytest.raises(MeetkitError):
+        attach.mark_finding(store, clock, team.technician, phone.id, "resolved")  # a note is required
+    with pytest.raises(MeetkitError):
+        attach.mark_finding(store, clock, team.technician, fm.id, "friendly")  # ambient is not reviewed
+    attach.mark_finding(store, clock, team.technician, mic.id, "declared", "the venue's own mic, switched off before the meeting")
+    done = attach.mark_finding(store, clock, team.technician, phone.id, "resolved", "phone found in a drawer, taken to custody")
+    assert done.state == "resolved" and "drawer" in done.note
+    status = sweep_status(store, meeting.id)
+    assert status.ok and status.unresolved_findings == 0
+    actions = [e["action"] for e in audit.entries(store, meeting.id)]
+    assert actions.count("sweep.finding.mark") == 2 and "sweep.attach" in actions
+    assert audit.verify(store).ok
+
+
+def test_only_a_technician_reviews(store, clock, team, meeting, sweep_dir: Path) -> None:
+    with pytest.raises(PermissionDenied):
+        attach.attach_sweep(store, clock, team.secretary, meeting.id, sweep_dir)
+    attached = attach.attach_sweep(store, clock, team.technician, meeting.id, sweep_dir)
+    first = attach.findings(store, attached.id)[0]
+    with pytest.raises(PermissionDenied):
+        attach.mark_finding(store, clock, team.secretary, first.id, "friendly")
+    assert "refused.sweep.finding.mark" in [e["action"] for e in audit.entries(store, meeting.id)]
+    assert attach.findings(store, attached.id)[0].state == "suspect"
+
+
+def test_the_newest_sweep_decides(store, clock, team, meeting, sweep_dir: Path, tmp_path: Path) -> None:
+    attach.attach_sweep(store, clock, team.technician, meeting.id, sweep_dir)
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    doc = json.loads((sweep_dir / "findings.json").read_text(encoding="utf-8"))
+    doc["findings"] = [f for f in doc["findings"] if f["status"] == "ambient"]
+    (clean / "findings.json").write_text(json.dumps(doc), encoding="utf-8")
+    attach.attach_sweep(store, clock, team.technician, meeting.id, clean)
+    assert sweep_status(store, meeting.id).ok
+    assert len(attach.sweeps(store, meeting.id)) == 2
