@@ -111,7 +111,8 @@ class _Tuned:
 
     @property
     def nbytes(self) -> int:
-        return self.cu8.nbytes + (self.cu8_on.nbytes if self.cu8_on is not None else 0) + (self.base.nbytes if self.base is not None else 0) + sum(r.nbytes for _, r in self.gated)
+        arrays = [self.cu8, self.cu8_on, self.base, *(ring for _, ring in self.gated)]
+        return sum(a.nbytes for a in arrays if a is not None)
 
 
 class Synthesizer:
@@ -188,6 +189,8 @@ class Synthesizer:
     # -- reading --------------------------------------------------------------------------
     def read(self, n: int) -> U8:
         """The next n samples as interleaved cu8 (2n bytes). The array may be shared: read-only."""
+        if n <= 0:
+            return np.empty(0, dtype=np.uint8)
         parts: list[U8] = []
         left = n
         while left > 0:
