@@ -204,7 +204,7 @@ def reissue(store: Store, clock: Clock, actor: Actor, meeting_id: int, attendee_
         if old is None:
             raise NotFound(f"attendee {attendee_id} has no active badge to reissue; issue one", f"参会人员 {attendee_id} 没有有效胸卡可补发，请直接制发")
         at = iso(clock.now())
-        sql.revoke(store, int(old["id"]), at, actor.name, f"reissued: {reason}")
+        sql.revoke(store, int(old["id"]), at, actor.name, f"补发 reissued: {reason}")
         key_no, private = _signing_key(store, clock, actor, meeting_id)
         new_id = _new_badge(store, clock, actor, meeting, attendee_id, key_no, private, replaces=int(old["serial"]), reason=reason)
         new = sql.badge(store, new_id)

@@ -1,24 +1,71 @@
-"""Printing a meeting's badges: the service the CLI and the badge page call."""
+"""Printing a meeting's badges: the service the CLI and the badge page call.
+
+Split in three so a window can draw off its GUI thread without touching the store there:
+:func:`prepare_print` reads everything (GUI thread), :func:`render_job` draws and writes the
+PDF (any thread, no store access), :func:`finish_print` records the print history.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from meetkit import audit
-from meetkit.badges.issue import Badge, ISSUERS, list_badges, record_prints
+from meetkit.badges.issue import ISSUERS, Badge, list_badges, record_prints
 from meetkit.badges.render import BadgeData, badge_data
 from meetkit.badges.sheets import LAYOUTS, SheetResult, write_sheets
 from meetkit.clock import Clock
 from meetkit.errors import InvalidInput, NotFound
-from meetkit.meetings import get_meeting
+from meetkit.meetings import Meeting, get_meeting
 from meetkit.operators import Actor, require_role
 from meetkit.store import Store
 
 
+@dataclass
+class PrintJob:
+    meeting: Meeting
+    badges: list[Badge]
+    items: list[BadgeData]
+    layout: str
+    head_hash: str
+    printed_at: dt.datetime
+    printed_by: str
+
+
 def default_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def prepare_print(
+    store: Store, clock: Clock, actor: Actor, meeting_id: int, layout: str = "a4-8up", attendee_ids: list[int] | None = None
+) -> PrintJob:
+    meeting = get_meeting(store, meeting_id)
+    require_role(store, clock, actor, ISSUERS, "badge.print", f"meeting:{meeting_id}", meeting_id)
+    if layout not in LAYOUTS:
+        raise InvalidInput(f"unknown layout {layout!r}: use a4-8up or cr80", f"未知版式 {layout!r}：请使用 a4-8up 或 cr80")
+    badges = list_badges(store, meeting_id, active_only=True, attendee_ids=attendee_ids)
+    if not badges:
+        raise NotFound("no active badges to print: issue them first", "没有可打印的有效胸卡，请先制发")
+    items = [badge_data(store, meeting, b) for b in badges]
+    return PrintJob(meeting, badges, items, layout, audit.head_hash(store), clock.now(), actor.name)
+
+
+def render_job(
+    job: PrintJob, out: str | Path, *, png_dir: str | Path | None = None, workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> SheetResult:
+    return write_sheets(
+        out, job.items, job.layout, level=job.meeting.level, title=f"{job.meeting.title} · 胸卡", head_hash=job.head_hash,
+        printed_at=job.printed_at, printed_by=job.printed_by, png_dir=png_dir,
+        workers=default_workers() if workers is None else workers, progress=progress,
+    )
+
+
+def finish_print(store: Store, clock: Clock, actor: Actor, job: PrintJob) -> dict[str, int]:
+    return record_prints(store, clock, actor, job.meeting.id, job.badges, job.layout)
 
 
 def print_badges(
@@ -36,26 +83,7 @@ def print_badges(
 ) -> SheetResult:
     """Write the active badges (of everyone, or of the given attendees) to a PDF and record
     each as a first print or a reprint."""
-    meeting = get_meeting(store, meeting_id)
-    require_role(store, clock, actor, ISSUERS, "badge.print", f"meeting:{meeting_id}", meeting_id)
-    if layout not in LAYOUTS:
-        raise InvalidInput(f"unknown layout {layout!r}: use a4-8up or cr80", f"未知版式 {layout!r}：请使用 a4-8up 或 cr80")
-    badges = list_badges(store, meeting_id, active_only=True, attendee_ids=attendee_ids)
-    if not badges:
-        raise NotFound("no active badges to print: issue them first", "没有可打印的有效胸卡，请先制发")
-
-    def items() -> Iterator[BadgeData]:
-        for badge in badges:
-            yield badge_data(store, meeting, badge)
-
-    result = write_sheets(
-        out, items(), layout, level=meeting.level, title=f"{meeting.title} · 胸卡", head_hash=audit.head_hash(store),
-        printed_at=clock.now(), printed_by=actor.name, png_dir=png_dir,
-        workers=default_workers() if workers is None else workers, progress=progress,
-    )
-    record_prints(store, clock, actor, meeting_id, badges, layout, str(out))
+    job = prepare_print(store, clock, actor, meeting_id, layout, attendee_ids)
+    result = render_job(job, out, png_dir=png_dir, workers=workers, progress=progress)
+    finish_print(store, clock, actor, job)
     return result
-
-
-def printable(store: Store, meeting_id: int) -> list[Badge]:
-    return list_badges(store, meeting_id, active_only=True)

@@ -31,6 +31,7 @@ QR_BORDER_MODULES = 2
 # A fixed mask pattern skips qrcode's evaluation of all eight (about 5x faster); every
 # mask is valid QR, and a 120-character alphanumeric payload scans well with any of them.
 QR_MASK = 2
+QR_ALNUM_CAPACITY_5M = 122
 INK = (20, 20, 20)
 GREY = (90, 90, 90)
 
@@ -93,9 +94,14 @@ def badge_data(store, meeting: Meeting, badge: Badge) -> BadgeData:  # type: ign
 
 def qr_matrix(token: str, border: int = QR_BORDER_MODULES) -> np.ndarray:
     """The QR code as a boolean array (True = dark), quiet zone included."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=border, mask_pattern=QR_MASK)
+    # A badge token always has 120 alphanumeric characters: version 5-M holds 122, so the
+    # version is fixed (saves qrcode's trial fit); anything longer falls back to fitting.
+    fixed = len(token) <= QR_ALNUM_CAPACITY_5M
+    code = qrcode.QRCode(
+        version=5 if fixed else None, error_correction=qrcode.constants.ERROR_CORRECT_M, border=border, mask_pattern=QR_MASK
+    )
     code.add_data(qrcode.util.QRData(token, mode=qrcode.util.MODE_ALPHA_NUM))
-    code.make(fit=True)
+    code.make(fit=not fixed)
     return np.array(code.get_matrix(), dtype=bool)
 
 

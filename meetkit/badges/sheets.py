@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -98,7 +99,8 @@ class _Pipeline:
     def __init__(self, items: Iterable[BadgeData], with_png: bool, workers: int) -> None:
         self.chunks = _chunks(items, CHUNK)
         self.with_png = with_png
-        self.pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+        # spawn, not fork: the caller may be a Qt window with threads running
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) if workers > 1 else None
         self.pending: list[tuple[list[BadgeData], Future[list[Rendered]]]] = []
         self.limit = workers * 3
         self._fill()

@@ -69,7 +69,7 @@ def write_csv(report: AttendanceReport, path: str | Path) -> Path:
         out = csv.writer(fh)
         out.writerow(CSV_HEADER)
         for r in report.rows:
-            out.writerow(["attendee", r.attendee_id, r.name, r.unit, r.seat, _status(r), r.first_in or "", "",
+            out.writerow(["attendee", r.attendee_id, r.name, r.unit, r.seat, _status(r), r.first_in or "", r.first_desk or "",
                           r.since or "", "yes" if r.without_badge else "", " ".join(r.custody_tags), "", "", r.desk or "", "", ""])
         for a in report.admissions:
             out.writerow(["without_badge", a["attendee_id"], a["attendee_name"], a["attendee_unit"], "", "", "", "", "", "yes", "",
@@ -97,11 +97,11 @@ def write_pdf(report: AttendanceReport, path: str | Path, *, head_hash: str, pri
         ("拒绝入场扫描 Refused scans", c.refused),
         ("重复签到警示 Already-in alerts", c.flagged),
         ("代管物品未归还 Items still held", c.in_custody),
-    ])
+    ], key_width=64)
     pdf.subheading("参会人员签到情况 Attendees")
     pdf.table(
         ["编号", "姓名", "单位", "座位", "状态", "首次入场", "入场台", "最后记录", "无胸卡", "代管号牌"],
-        [[r.attendee_id, r.name, r.unit, r.seat, _status(r), local_time(r.first_in), r.desk or "", local_time(r.since),
+        [[r.attendee_id, r.name, r.unit, r.seat, _status(r), local_time(r.first_in), r.first_desk or "", local_time(r.since),
           "是" if r.without_badge else "", " ".join(r.custody_tags)] for r in report.rows],
         widths=[9, 22, 30, 10, 11, 20, 14, 20, 9, 15],
     )

@@ -35,6 +35,7 @@ class PresenceRow:
     since: str | None  # time of the last event
     desk: str | None
     first_in: str | None
+    first_desk: str | None
     entries: int
     without_badge: bool
     custody_tags: tuple[str, ...]
@@ -43,7 +44,7 @@ class PresenceRow:
         return {
             "attendee_id": self.attendee_id, "name": self.name, "unit": self.unit, "seat": self.seat,
             "present": self.present, "since": self.since, "desk": self.desk, "first_in": self.first_in,
-            "entries": self.entries, "without_badge": self.without_badge, "custody_tags": list(self.custody_tags),
+            "first_desk": self.first_desk, "entries": self.entries, "without_badge": self.without_badge, "custody_tags": list(self.custody_tags),
         }
 
 
@@ -78,7 +79,7 @@ def presence(store: Store, meeting_id: int, only_present: bool = False) -> list[
         row = PresenceRow(
             attendee_id=attendee.id, name=attendee.name, unit=attendee.unit, seat=attendee.seat,
             present=bool(ev and ev["last_kind"] == "in"), since=ev["last_at"] if ev else None,
-            desk=ev["last_desk"] if ev else None, first_in=ev["first_in"] if ev else None,
+            desk=ev["last_desk"] if ev else None, first_in=ev["first_in"] if ev else None, first_desk=ev["first_desk"] if ev else None,
             entries=int(ev["entries"]) if ev else 0, without_badge=bool(ev and ev["no_badge"]),
             custody_tags=tuple(tags.get(attendee.id, ())),
         )

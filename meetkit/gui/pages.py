@@ -9,6 +9,9 @@ from typing import Any
 
 MEETING_PAGES: list[tuple[str, str, str]] = [
     ("Attendees", "meetkit.gui.attendees_page", "AttendeesPage"),
+    ("Badges", "meetkit.gui.badge_page", "BadgePage"),
+    ("Sign-in desk", "meetkit.gui.desk_page", "DeskPage"),
+    ("Device custody", "meetkit.gui.custody_page", "CustodyPage"),
     ("Checklists", "meetkit.gui.checklist_page", "ChecklistPage"),
     ("Controlled documents", "meetkit.gui.docs_page", "DocsPage"),
 ]

@@ -24,6 +24,22 @@ from tests import conftest as base
 from tests.conftest import PASSPHRASE, START
 
 
+def portrait() -> bytes:
+    """A plain head-and-shoulders picture, as a photo would be stored."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (300, 400), (200, 214, 230))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse([95, 70, 205, 200], fill=(226, 190, 160))
+    draw.rectangle([60, 230, 240, 400], fill=(40, 60, 90))
+    draw.ellipse([60, 190, 240, 290], fill=(40, 60, 90))
+    out = io.BytesIO()
+    image.save(out, "JPEG")
+    return out.getvalue()
+
+
 @pytest.fixture(scope="session")
 def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team, int]:
     path = tmp_path_factory.mktemp("desk-template") / "template.db"
@@ -44,7 +60,10 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team
         starts_at=START, ends_at=START + dt.timedelta(hours=3), chair="张主任",
     )
     for i, name in enumerate(base.NAMES):
-        attendees.add_attendee(store, clock, team.secretary, meeting.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}")
+        attendees.add_attendee(
+            store, clock, team.secretary, meeting.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}",
+            photo=portrait() if i == 1 else None,
+        )
     attendees.approve(store, clock, team.chair, meeting.id)
     attendees.pledge(store, clock, team.secretary, meeting.id)
     meetings.advance(store, clock, team.secretary, meeting.id, "vetting")

@@ -1,0 +1,178 @@
+"""The desk, badge and custody pages on the offscreen platform: a keyboard-wedge burst ending
+in Enter gives a verdict that fills the screen, the scan field keeps the focus, a distinct
+number of beeps per class; badge preview and printing off the GUI thread; custody by badge.
+Screenshots of every verdict state go to $MEETKIT_SHOTS (default /tmp)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from meetkit import attendees, meetings
+from meetkit.badges import issue
+from meetkit.desk.signin import Verdict
+from meetkit.gui.badge_page import BadgePage
+from meetkit.gui.context import GuiContext
+from meetkit.gui.custody_page import CustodyPage
+from meetkit.gui.desk_page import COLOURS, DeskPage
+from meetkit.i18n import Translator
+from tests.conftest import START
+from tests.desk.conftest import _template, approved_meeting, badges, clock, store, team  # noqa: F401  (fast fixtures)
+
+SHOT_DIR = Path(os.environ.get("MEETKIT_SHOTS", "/tmp"))
+
+
+@pytest.fixture
+def ctx(store, clock, team):  # noqa: F811
+    return GuiContext(store=store, clock=clock, actor=team.secretary, tr=Translator("zh"))
+
+
+@pytest.fixture
+def desk_page(qtbot, ctx, approved_meeting):  # noqa: F811
+    page = DeskPage(ctx, approved_meeting.id)
+    qtbot.addWidget(page)
+    page.resize(1280, 860)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    return page
+
+
+def wedge(qtbot, page: DeskPage, text: str) -> None:
+    """What a keyboard-wedge scanner does: a burst of key presses, then Enter."""
+    qtbot.keyClicks(page.scan, text)
+    qtbot.keyClick(page.scan, Qt.Key.Key_Return)
+
+
+def test_every_verdict_fills_the_screen(qtbot, desk_page, store, clock, team, approved_meeting, badges):  # noqa: F811
+    page = desk_page
+    m = approved_meeting.id
+    other = meetings.create_meeting(store, clock, team.secretary, title="另一会议", level="秘密", starts_at=START,
+                                    ends_at=START + dt.timedelta(hours=2))
+    a = attendees.add_attendee(store, clock, team.secretary, other.id, name="外单位")
+    attendees.approve(store, clock, team.chair, other.id)
+    attendees.pledge(store, clock, team.secretary, other.id)
+    other_token = issue.issue_badges(store, clock, team.secretary, other.id, [a.id])[0].token
+    revoked = badges[3]
+    issue.reissue(store, clock, team.secretary, m, revoked.attendee_id, "遗失")
+    attendees.reject(store, clock, team.chair, m, badges[4].attendee_id, "身份存疑")
+    flipped = badges[2].token[:-1] + ("B" if badges[2].token[-1] != "B" else "C")
+
+    def step(verdict, text, *, exit=False, before=None):
+        if before:
+            before()
+        clock.advance(3)
+        (page.exit_button if exit else page.entry_button).click()
+        wedge(qtbot, page, text)
+        return verdict
+
+    steps = [
+        step(Verdict.ADMITTED, badges[1].token),
+        step(Verdict.ALREADY_IN, badges[1].token),
+        step(Verdict.NOT_IN, badges[0].token, exit=True),
+        step(Verdict.EXITED, badges[1].token, exit=True),
+    ]
+    expected = [Verdict.ADMITTED, Verdict.ALREADY_IN, Verdict.NOT_IN, Verdict.EXITED]
+    shots = {}
+    for verdict, text, kwargs in (
+        (Verdict.ADMITTED, badges[1].token, {}),
+        (Verdict.NOT_APPROVED, badges[4].token, {}),
+        (Verdict.REVOKED, revoked.token, {}),
+        (Verdict.WRONG_MEETING, other_token, {}),
+        (Verdict.BAD_SIGNATURE, flipped, {}),
+        (Verdict.MALFORMED, "HELLO?? NOT A BADGE &&&", {}),
+        (Verdict.NOT_YET_VALID, badges[5].token, {"before": lambda: clock.set(START - dt.timedelta(hours=3))}),
+        (Verdict.EXPIRED, badges[5].token, {"before": lambda: clock.set(START + dt.timedelta(hours=6))}),
+    ):
+        step(verdict, text, **kwargs)
+        expected.append(verdict)
+        shots[verdict] = page.grab()
+        clock.set(START - dt.timedelta(minutes=20))
+    shots[Verdict.ADMITTED].save(str(SHOT_DIR / "desk_admitted.png"))
+    rows = store.query("SELECT verdict FROM scans WHERE meeting_id = ? ORDER BY id", [m])
+    assert [r["verdict"] for r in rows] == [v.value for v in expected]
+    assert steps == expected[:4]
+    for verdict, pixmap in shots.items():
+        pixmap.save(str(SHOT_DIR / f"desk_{verdict.value.lower()}.png"))
+
+
+def test_panel_colours_sound_and_focus(qtbot, desk_page, clock, badges):  # noqa: F811
+    page = desk_page
+    qtbot.waitUntil(page.scan.hasFocus, timeout=3000)
+    for text, kind, beeps in ((badges[0].token, "ok", 1), (badges[0].token, "warn", 2), ("garbage", "refused", 3)):
+        clock.advance(3)
+        before = page.sounder.beeps_sent
+        wedge(qtbot, page, text)
+        assert page.panel.kind == kind
+        assert COLOURS[kind] in page.panel.styleSheet()
+        qtbot.waitUntil(lambda: page.sounder.beeps_sent == before + beeps, timeout=3000)
+        assert page.scan.text() == ""
+    page.exit_button.click()
+    qtbot.waitUntil(page.scan.hasFocus, timeout=3000)  # clicking a mode button does not steal the scan field's focus
+    page.grab().save(str(SHOT_DIR / "desk_refused_focus.png"))
+    assert "重复" not in page.panel.title.text()
+    assert page.recent.rowCount() == 3
+    page.tabs.setCurrentIndex(1)
+    assert page.people.rowCount() == 1  # present now: the one admitted
+    page.grab().save(str(SHOT_DIR / "desk_presence.png"))
+    assert not page.ctx.tr.missing
+
+
+def test_admitted_shows_photo_name_seat(qtbot, desk_page, badges):  # noqa: F811
+    wedge(qtbot, desk_page, badges[1].token)
+    panel = desk_page.panel
+    assert panel.title.text() == "准予入场"
+    assert panel.name.text() == "阿依古丽·买买提" and panel.seat.text() == "座位 A02"
+    assert panel.photo.isVisible()
+
+
+def test_badge_page_preview_and_print(qtbot, ctx, approved_meeting, store, tmp_path):  # noqa: F811
+    page = BadgePage(ctx, approved_meeting.id)
+    qtbot.addWidget(page)
+    page.resize(1280, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.table.rowCount() == 8
+    page.table.selectRow(1)
+    assert page.preview.pixmap() is not None and not page.preview.pixmap().isNull()
+    page.grab().save(str(SHOT_DIR / "badge_page.png"))
+    out = tmp_path / "page-print.pdf"
+    task = page._print(None, out=str(out))
+    assert task is not None
+    assert not page.print_all.isEnabled()  # the window stays live; the buttons wait for the job
+    with qtbot.waitSignal(task.signals.done, timeout=120_000):
+        pass
+    qtbot.waitUntil(lambda: page.print_all.isEnabled(), timeout=5000)
+    assert out.stat().st_size > 10_000
+    assert len(issue.print_history(store, approved_meeting.id)) == 8
+    assert "首次打印 8 张" in page.summary.text()
+    assert not ctx.tr.missing
+
+
+def test_custody_page_deposit_and_return_by_badge(qtbot, ctx, approved_meeting, badges):  # noqa: F811
+    page = CustodyPage(ctx, approved_meeting.id)
+    qtbot.addWidget(page)
+    page.resize(1000, 640)
+    page.show()
+    qtbot.keyClicks(page.badge, badges[1].token)
+    qtbot.keyClick(page.badge, Qt.Key.Key_Return)
+    page.count.setValue(2)
+    page.items.setText("手机、智能手表")
+    qtbot.keyClicks(page.tag, "t017")
+    qtbot.keyClick(page.tag, Qt.Key.Key_Return)
+    assert page.table.rowCount() == 1 and "T017" in page.message.text()
+    qtbot.keyClicks(page.badge, badges[2].token)
+    qtbot.keyClicks(page.tag, "T018")
+    page.deposit_button.click()
+    page.grab().save(str(SHOT_DIR / "custody_page.png"))
+    qtbot.keyClicks(page.badge, badges[1].token)
+    page.return_button.click()
+    assert page.table.rowCount() == 1 and "阿依古丽" in page.message.text()
+    qtbot.keyClicks(page.badge, "NOT A BADGE")
+    page.deposit_button.click()
+    assert "未通过核验" in page.message.text()
+    assert not ctx.tr.missing
