@@ -128,6 +128,8 @@ class SimulatorServer:
                 self._serve(conn)
             except OSError as err:
                 log.info("rtl_tcp client %s:%d: %s", peer[0], peer[1], err)
+            except Exception:  # a fault serving one client must not take the server down
+                log.exception("rtl_tcp simulator: error serving %s:%d", peer[0], peer[1])
             finally:
                 conn.close()
                 self.clients_served += 1
