@@ -530,12 +530,15 @@ class ChecklistPage(QWidget):
         if path:
             self.print_checklist_to(path)
 
-    def _print_summary(self) -> None:
+    def print_summary_to(self, path: str) -> _Job:
         from meetkit.checklists.reports import summary_pdf
 
+        return self.run_in_background(lambda: summary_pdf(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, path), self._printed)
+
+    def _print_summary(self) -> None:
         path = self._ask_pdf(f"checklists-meeting-{self.meeting_id}.pdf")
         if path:
-            self.run_in_background(lambda: summary_pdf(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, path), self._printed)
+            self.print_summary_to(path)
 
     def _print_dossier(self) -> None:
         from meetkit.dossier import write_dossier

@@ -1,11 +1,71 @@
 """Fixtures for the checklist tests: a meeting with a venue room, a side room and lodging rooms
-with attendees assigned to them."""
+with attendees assigned to them.
+
+As in the desk tests, the shared fixtures (nine operators with scrypt passwords, a meeting of
+eight approved and pledged attendees) are built once per session into a template SQLCipher
+file, and each test gets a byte copy of it (a real encrypted store, opened afresh). The
+overridden fixtures keep the names and meaning of ``tests/conftest.py``.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+from pathlib import Path
+
 import pytest
 
-from meetkit import meetings
+from meetkit import attendees, meetings, operators
+from meetkit.clock import FixedClock
+from meetkit.store import Store, create_store, open_store
+from tests import conftest as base
+from tests.conftest import PASSPHRASE, START
+
+
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team, int]:
+    path = tmp_path_factory.mktemp("checklists-template") / "template.db"
+    store = create_store(path, PASSPHRASE)
+    clock = FixedClock(START - dt.timedelta(days=1))
+    admin = operators.create_first_admin(store, clock, "admin", base.PASSWORD)
+    made = {
+        name: operators.add_operator(store, clock, admin, name, base.PASSWORD, [role])
+        for name, role in (
+            ("secretary", "secretary"), ("chair", "chair"), ("technician", "technician"), ("inspector", "inspector"),
+            ("inspector2", "inspector"), ("director", "director"), ("witness1", "secretary"), ("witness2", "inspector"),
+        )
+    }
+    team = base.Team(admin=admin, **made)
+    meeting = meetings.create_meeting(
+        store, clock, team.secretary, title="市政府法治工作专题会议", level="机密", venue="市政府三号楼第一会议室",
+        starts_at=START, ends_at=START + dt.timedelta(hours=3), chair="张主任",
+    )
+    for i, name in enumerate(base.NAMES):
+        attendees.add_attendee(store, clock, team.secretary, meeting.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}")
+    attendees.approve(store, clock, team.chair, meeting.id)
+    attendees.pledge(store, clock, team.secretary, meeting.id)
+    meetings.advance(store, clock, team.secretary, meeting.id, "vetting")
+    meetings.advance(store, clock, team.secretary, meeting.id, "approved")
+    store.close()
+    return path, team, meeting.id
+
+
+@pytest.fixture
+def store(_template, store_path: Path) -> Store:  # type: ignore[no-untyped-def]
+    shutil.copyfile(_template[0], store_path)
+    s = open_store(store_path, PASSPHRASE)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def team(_template, store) -> base.Team:  # type: ignore[no-untyped-def]
+    return _template[1]
+
+
+@pytest.fixture
+def approved_meeting(_template, store) -> meetings.Meeting:  # type: ignore[no-untyped-def]
+    return meetings.get_meeting(store, _template[2])
 
 
 @pytest.fixture

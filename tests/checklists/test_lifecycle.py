@@ -154,6 +154,12 @@ def test_closed_needs_every_post_meeting_room_checklist_signed(store, clock, tea
     assert meetings.advance(store, clock, team.secretary, mid, "closed").state == "closed"
     with pytest.raises(MeetkitError):
         signoff.reopen(store, clock, team.inspector, mid, post[0], "想再看看")
+    # The chair's override is what the dossier prints in its overrides section.
+    from meetkit.dossier import collect
+
+    overrides = [t for t in collect(store, mid).section("overrides").data if t["override_reason"]]
+    assert [(t["to_state"], t["override_reason"], t["operator"]) for t in overrides] == [("in_session", "演练：跳过会前检查", "chair")]
+    assert {b["code"] for b in overrides[0]["blockers"]} == {"pre_checklist_missing", "sweep_report_missing"}
 
 
 def test_create_is_idempotent_and_covers_rooms_added_later(store, clock, team, approved_meeting, rooms):

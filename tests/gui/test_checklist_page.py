@@ -100,8 +100,8 @@ def test_inspector_fills_signs_and_second_inspector_countersigns(page, store, wa
     assert instances.checklist_view(store, first).sign.status == "signed_off"
     assert "休息室" in page.gate.details.text(), "the other venue room still blocks 'in session'"
 
-    out = tmp_path / "checklist.pdf"
-    page.print_checklist_to(str(out))
+    out = tmp_path / "summary.pdf"
+    page.print_summary_to(str(out))
     qtbot.waitUntil(lambda: not page.jobs, timeout=60000)
     assert out.stat().st_size > 10000
     assert any("已保存" in w for w in warnings)
