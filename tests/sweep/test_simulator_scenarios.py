@@ -416,3 +416,15 @@ def test_shipped_room_emitters_stand_10_db_over_the_floor_in_2_3_khz(name: str, 
         floor = np.median(np.mean(np.abs(np.fft.fft(q, axis=1)) ** 2, axis=0))
     margin_db = 10 * np.log10(held[near].max() / floor)
     assert margin_db > 10 + 8  # the max-hold of the noise alone sits up to ~8 dB over its mean
+
+
+def test_schedule_periods() -> None:
+    from meetkit.sweep.simulator.scenario import Schedule
+
+    ptt = Schedule(on_s=3.0, off_s=5.0, start_s=1.0)
+    assert [ptt.is_on(t) for t in (0.5, 1.0, 3.9, 4.1, 8.9, 9.1)] == [False, True, True, False, False, True]
+    assert ptt.on_intervals(0.0, 20.0) == [(1.0, 4.0), (9.0, 12.0), (17.0, 20.0)]
+    assert ptt.on_intervals(4.5, 8.5) == []
+    switched_on = Schedule(on_s=1.0, off_s=0.0, start_s=60.0)
+    assert switched_on.on_intervals(0.0, 59.0) == [] and switched_on.on_intervals(50.0, 1000.0) == [(60.0, 1000.0)]
+    assert switched_on.is_on(5000.0) and not switched_on.is_on(59.9)

@@ -83,7 +83,7 @@ class Schedule:
     def is_on(self, t_s: float) -> bool:
         if t_s < self.start_s:
             return False
-        return (t_s - self.start_s) % (self.on_s + self.off_s) < self.on_s
+        return self.off_s <= 0 or (t_s - self.start_s) % (self.on_s + self.off_s) < self.on_s
 
     def on_intervals(self, t0_s: float, t1_s: float) -> list[tuple[float, float]]:
         """The on periods overlapping [t0_s, t1_s), clipped to it."""
@@ -91,6 +91,8 @@ class Schedule:
         out: list[tuple[float, float]] = []
         if t1_s <= self.start_s:
             return out
+        if self.off_s <= 0:  # never off once started
+            return [(max(self.start_s, t0_s), t1_s)]
         k = max(0, math.floor((t0_s - self.start_s) / period))
         while True:
             a = self.start_s + k * period
@@ -232,7 +234,7 @@ def _parse_emitter(ctx: _Ctx, raw: Any, where: str) -> EmitterSpec:
         s_where = f"{where}.schedule"
         s_obj = ctx.obj(obj["schedule"], s_where, _SCHEDULE_KEYS)
         schedule = Schedule(
-            on_s=ctx.number(s_obj, "on_s", s_where, None, 1e-6, 1e6),
+            on_s=ctx.number(s_obj, "on_s", s_where, None, 1e-3, 1e6),
             off_s=ctx.number(s_obj, "off_s", s_where, None, 0, 1e6),
             start_s=ctx.number(s_obj, "start_s", s_where, 0.0, 0, 1e6),
         )
