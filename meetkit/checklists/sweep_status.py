@@ -1,10 +1,10 @@
 """Is a sweep report without unresolved findings attached to the meeting?
 
 :func:`sweep_status` is the one question the 'in session' gate and the dossier ask about
-sweeps. Until the kit stores sweep reports itself (``meetkit/sweep`` + ``meetkit/store/sweeps.py``),
-the answer comes from the manual stand-in: the pre-meeting checklist item flagged
+sweeps. The newest sweep attached to the meeting (``meetkit.sweep.attach.gate_status``) decides;
+while no sweep is attached, the manual stand-in does: the pre-meeting checklist item flagged
 ``sweep_ref`` ("RF sweep done ... report reference in the note"), passed with a report
-reference. The sweep area fills :func:`_from_sweep_store`; when it returns a status, that wins.
+reference (for a sweep made with other equipment).
 """
 
 from __future__ import annotations
@@ -34,9 +34,8 @@ class SweepStatus:
 
 
 def _from_sweep_store(store: Store, meeting_id: int) -> SweepStatus | None:
-    """The sweep area's answer, once sweep reports are stored: the newest sweep report attached
-    to the meeting with its count of unresolved findings (``source="sweep_store"``). Returns
-    None while no such store exists, or no report is attached (then the manual item decides)."""
+    """The sweep area's answer: the newest sweep attached to the meeting with its count of
+    unresolved findings (``source="sweep_store"``); None when no sweep is attached."""
     from meetkit.sweep.attach import gate_status
 
     return gate_status(store, meeting_id)  # type: ignore[no-any-return]
