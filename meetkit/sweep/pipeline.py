@@ -64,6 +64,8 @@ class SweepResult:
             "files": self.files,
             "partial": bool(self.acquisition.get("partial", False)),
             "error": self.acquisition.get("error"),
+            "dropped_blocks": int(self.acquisition.get("blocks_dropped", 0) or 0),
+            "not_captured_mhz": round(sum(hi - lo for lo, hi, why in self.doc.not_covered if why.startswith("not captured")) / 1e6, 3),
         }
 
 
@@ -127,7 +129,13 @@ def _coverage(trace: Trace, plan: Any = None, acquisition: dict[str, Any] | None
     if plan is not None:
         for lo, hi in getattr(plan, "clipped", ()):
             missing.append((lo, hi, "outside the receiver's tuning range (24–1766 MHz)"))
-        why = "not captured: " + (acquisition or {}).get("error", "sweep ended early") if (acquisition or {}).get("partial") else "not captured"
+        acq = acquisition or {}
+        if acq.get("partial"):
+            why = "not captured: " + str(acq.get("error") or "sweep ended early")
+        elif acq.get("blocks_dropped"):
+            why = f"not captured: the analysis fell behind the receiver and dropped {acq['blocks_dropped']} hop block(s)"
+        else:
+            why = "not captured"
         for lo, hi in getattr(plan, "spans", ()):
             cursor = lo
             for c_lo, c_hi in covered:
@@ -187,8 +195,15 @@ def finish(
         # recheck narrow candidates that are not in the baseline: what moves with the tuning is an artifact
         for sig in detection.signals:
             if sig.bandwidth_hz <= 50e3 and compare(sig, baseline, friendly).status in ("new", "stronger"):
+                own = [s for s in trace.segments if s.lo_hz <= sig.freq_hz < s.hi_hz]
                 try:
-                    res = recheck(live_source, sig.freq_hz, rate_sps=float(trace.segments[0].rate_sps) if trace.segments else 2.4e6)
+                    res = recheck(
+                        live_source,
+                        sig.freq_hz,
+                        rate_sps=float(own[0].rate_sps) if own else 2.4e6,
+                        own_centre_hz=own[0].centre_hz if own else None,
+                        bandwidth_hz=max(sig.bandwidth_hz, 10e3),
+                    )
                 except MeetkitError as err:
                     log.warning("recheck of %.0f Hz failed: %s", sig.freq_hz, err)
                     continue

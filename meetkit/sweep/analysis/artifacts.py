@@ -25,7 +25,7 @@ from meetkit.sweep.blocks import Source
 CRYSTAL_HZ = 28.8e6
 
 
-def crystal_harmonic(freq_hz: float, bandwidth_hz: float, *, max_bw_hz: float = 20e3, ppm: float = 30.0) -> int | None:
+def crystal_harmonic(freq_hz: float, bandwidth_hz: float, *, max_bw_hz: float = 60e3, ppm: float = 30.0) -> int | None:
     """The harmonic number n when the signal is a narrow carrier at n × 28.8 MHz, else None."""
     n = int(round(freq_hz / CRYSTAL_HZ))
     if n < 1 or bandwidth_hz > max_bw_hz:
@@ -75,9 +75,24 @@ def artifact_reasons(signal: Signal, trace: Trace, centres: np.ndarray | None = 
 class RecheckResult:
     freq_hz: float
     is_artifact: bool
-    levels_dbfs: list[float]  # level at the absolute frequency for each offset tuning
+    conclusive: bool  # False when the candidate was not there even at its own tuning (e.g. a radio between overs)
+    levels_dbfs: list[float]  # level at the absolute frequency: own tuning, then offset −rate/4 and +rate/4
     noise_dbfs: list[float]
     reason: Reason
+
+
+def _level_at(engine: PsdEngine, source: Source, centre_hz: float, freq_hz: float, n_samples: int, bandwidth_hz: float) -> tuple[float, float]:
+    source.tune(centre_hz)
+    source.read(4096)  # settle: discard what was in flight while retuning
+    block = source.read(n_samples)
+    parts = engine.block(block.samples, centre_hz, block.info.rate_sps)
+    spec = parts[0]
+    for extra in parts[1:]:
+        spec.sum_p += extra.sum_p
+        spec.n_frames += extra.n_frames
+    f = spec.freqs_hz()
+    band = np.abs(f - freq_hz) <= max(bandwidth_hz / 2.0, spec.bin_hz)
+    return float(np.max(to_db(spec.mean_p[band]))), float(np.median(to_db(spec.noise_p)))
 
 
 def recheck(
@@ -85,38 +100,41 @@ def recheck(
     freq_hz: float,
     *,
     rate_sps: float = 2.4e6,
+    own_centre_hz: float | None = None,
     n_samples: int = 65536,
     bandwidth_hz: float = 10e3,
     min_snr_db: float = 6.0,
     settings: PsdSettings | None = None,
 ) -> RecheckResult:
-    """Retune a live source ±rate/4 around a candidate and say whether it moved with the tuning.
+    """Retune a live source around a candidate and say whether it moves with the tuning.
 
-    The candidate is an artifact when, in at least one of the two offset tunings, its absolute
-    frequency shows less than ``min_snr_db`` over that tuning's noise floor.
+    First the candidate is measured at the tuning where it was seen (``own_centre_hz``, default
+    rate/8 below it): when it is not there now (a radio between overs), the recheck is
+    inconclusive and nothing is concluded. Otherwise it is measured with the tuner offset by
+    −rate/4 and +rate/4: the candidate is an artifact when at its absolute frequency it shows less
+    than ``min_snr_db`` over the floor in either offset tuning.
     """
     if not getattr(source, "is_live", False):
         raise ValueError("recheck needs a live source")
     engine = PsdEngine(settings or PsdSettings())
     source.set_sample_rate(rate_sps)
+    own = own_centre_hz if own_centre_hz is not None else freq_hz - rate_sps / 8.0
     levels: list[float] = []
     noises: list[float] = []
-    for sign in (-1.0, 1.0):
-        centre = freq_hz + sign * rate_sps / 4.0
-        source.tune(centre)
-        source.read(4096)  # settle: discard what was in flight while retuning
-        block = source.read(n_samples)
-        parts = engine.block(block.samples, centre, block.info.rate_sps)
-        spec = parts[0]
-        for extra in parts[1:]:
-            spec.sum_p += extra.sum_p
-            spec.n_frames += extra.n_frames
-        f = spec.freqs_hz()
-        band = np.abs(f - freq_hz) <= max(bandwidth_hz / 2.0, spec.bin_hz)
-        levels.append(float(np.max(to_db(spec.mean_p[band]))))
-        noises.append(float(np.median(to_db(spec.noise_p))))
-    moved = any(lv - nz < min_snr_db for lv, nz in zip(levels, noises))
+    for centre in (own, freq_hz - rate_sps / 4.0, freq_hz + rate_sps / 4.0):
+        level, noise = _level_at(engine, source, centre, freq_hz, n_samples, bandwidth_hz)
+        levels.append(level)
+        noises.append(noise)
+        if len(levels) == 1 and level - noise < min_snr_db:
+            break
     f_mhz = freq_hz / 1e6
+    if levels[0] - noises[0] < min_snr_db:
+        reason = Reason(
+            f"{f_mhz:.4f} MHz was not on during the recheck: it could not be told whether it moves with the tuning",
+            f"复查时 {f_mhz:.4f} MHz 未出现：无法判断其是否随调谐移动",
+        )
+        return RecheckResult(freq_hz, False, False, levels, noises, reason)
+    moved = any(lv - nz < min_snr_db for lv, nz in zip(levels[1:], noises[1:]))
     if moved:
         reason = Reason(
             f"{f_mhz:.4f} MHz vanished when the tuner was offset by a quarter of the sample rate: it moves with the tuning",
@@ -127,4 +145,4 @@ def recheck(
             f"{f_mhz:.4f} MHz stayed at its frequency with the tuner offset both ways: a real emitter",
             f"{f_mhz:.4f} MHz 在调谐双向偏移后仍在原频率：真实发射源",
         )
-    return RecheckResult(freq_hz, moved, levels, noises, reason)
+    return RecheckResult(freq_hz, moved, True, levels, noises, reason)

@@ -80,9 +80,10 @@ class Trace:
     def covered(self) -> list[tuple[float, float]]:
         """Merged frequency ranges with data, ascending."""
         spans = sorted((s.lo_hz, s.hi_hz) for s in self.segments)
+        tol = 1.5 * float(np.max(self.bin_hz)) if len(self) else 1.0
         merged: list[tuple[float, float]] = []
         for lo, hi in spans:
-            if merged and lo <= merged[-1][1] + 1.0:
+            if merged and lo <= merged[-1][1] + tol:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
             else:
                 merged.append((lo, hi))

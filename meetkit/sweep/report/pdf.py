@@ -136,7 +136,12 @@ def write_report(result: SweepResult, path: str | Path, *, clock: Clock, level: 
     pairs += [(f"analysis {k}", v) for k, v in settings.items()]
     pairs += [(f"plan {k}", plan[k]) for k in ("rate_sps", "crop", "settle_s", "dwell_samples", "hop_count", "hardware_time_s") if k in plan]
     pairs += [(f"acquisition {k}", acq[k]) for k in ("hops_done", "passes_done", "dropped_samples", "partial", "error", "wall_time_s") if k in acq]
-    pdf.key_values([(k, str(v)[:300]) for k, v in pairs], key_width=60)
+    for k, v in pairs:
+        # one pair at a time with room checked first: MarkedPdf.key_values measures its row from the
+        # y before an automatic page break, which would push every later pair onto a page of its own
+        if pdf.get_y() > pdf.page_break_trigger - 12:
+            pdf.add_page()
+        pdf.key_values([(k, str(v)[:300])], key_width=60)
     pdf.paragraph(
         "检测方法：每跳平均周期图（汉宁窗），按区域稳健估计噪声底，对平均迹线和最大保持迹线分别做恒虚警（CFAR）门限检测。"
         " Method: averaged periodogram per hop (Hann window), robust regional noise floor, CFAR thresholds on the mean and the "

@@ -52,7 +52,11 @@ class _Axis:
         return None
 
 
-def _axis(ranges: list[tuple[float, float]], left: float, right: float, gap: float = 10.0) -> _Axis:
+def _axis(ranges: list[tuple[float, float]], left: float, right: float, gap: float = 10.0, max_ranges: int = 24) -> _Axis:
+    ranges = sorted(ranges)
+    while len(ranges) > max_ranges:  # too many pieces: close the smallest gaps
+        i = min(range(len(ranges) - 1), key=lambda k: ranges[k + 1][0] - ranges[k][1])
+        ranges[i : i + 2] = [(ranges[i][0], max(ranges[i][1], ranges[i + 1][1]))]
     total = sum(hi - lo for lo, hi in ranges)
     usable = right - left - gap * (len(ranges) - 1)
     shares = np.array([(hi - lo) / total for lo, hi in ranges])
