@@ -79,7 +79,7 @@ def _register_operator(sub: Sub) -> None:
     g.required = True
     add = g.add_parser("add", help="add an operator (password from NEW_OPERATOR_PASSWORD or a prompt)")
     add.add_argument("name")
-    add.add_argument("--role", dest="roles", action="append", required=True, choices=operators.ROLES, help="repeat for several roles")
+    add.add_argument("--role", dest="roles", action="extend", nargs="+", required=True, choices=operators.ROLES, help="one or more roles: --role secretary chair")
     add.add_argument("--display-name", default="")
     add.set_defaults(func=cmd_operator_add)
     ls = g.add_parser("list", help="list operators")

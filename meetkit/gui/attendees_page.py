@@ -75,7 +75,7 @@ class AttendeesPage(QWidget):
         for key in ("import", "add", "edit", "pledge"):
             self.buttons[key].setVisible(is_secretary)
         self.table = make_table(
-            [t("ID"), t("Name"), t("Unit"), t("Title"), t("Category"), t("Seat"), t("Room"), t("ID number"), t("Status"), t("Pledge"), t("Reason")]
+            [t("ID"), t("Name"), t("Unit"), t("Job title"), t("Category"), t("Seat"), t("Room"), t("ID number"), t("Status"), t("Pledge"), t("Reason")]
         )
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
@@ -243,7 +243,7 @@ class ImportDialog(QDialog):
 
 
 class AttendeeDialog(QDialog):
-    FIELDS = (("name", "Name"), ("unit", "Unit"), ("title", "Title"), ("id_number", "ID number"), ("phone", "Phone"), ("seat", "Seat"))
+    FIELDS = (("name", "Name"), ("unit", "Unit"), ("title", "Job title"), ("id_number", "ID number"), ("phone", "Phone"), ("seat", "Seat"))
 
     def __init__(self, ctx: GuiContext, current: attendees.Attendee | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -84,7 +84,7 @@ class LoginDialog(QDialog):
         buttons.addWidget(self.sign_in)
         layout.addLayout(buttons)
         self._retranslate()
-        (self.operator if store_path.exists() else self.create_button).setFocus()
+        (self.passphrase if store_path.exists() else self.create_button).setFocus()
 
     def _retranslate(self) -> None:
         t = self.tr_

@@ -35,7 +35,7 @@ class MeetingListPage(QWidget):
         bar = QHBoxLayout()
         self.new_button = QPushButton(t("New meeting…"))
         self.new_button.clicked.connect(self._new)
-        self.open_button = QPushButton(t("Open"))
+        self.open_button = QPushButton(t("Open meeting"))
         self.open_button.clicked.connect(self._open_selected)
         bar.addWidget(self.new_button)
         bar.addWidget(self.open_button)

@@ -8,6 +8,7 @@ import importlib
 from typing import Any
 
 MEETING_PAGES: list[tuple[str, str, str]] = [
+    ("Details", "meetkit.gui.details_page", "DetailsPage"),
     ("Attendees", "meetkit.gui.attendees_page", "AttendeesPage"),
     ("Badges", "meetkit.gui.badge_page", "BadgePage"),
     ("Sign-in desk", "meetkit.gui.desk_page", "DeskPage"),

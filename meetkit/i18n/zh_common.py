@@ -18,7 +18,6 @@ ZH: dict[str, str] = {
     "No": "否",
     "Name": "姓名",
     "Unit": "单位",
-    "Title": "职务",
     "Status": "状态",
     "Note": "备注",
     "Reason": "原因",

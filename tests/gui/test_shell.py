@@ -67,7 +67,10 @@ def test_meeting_page_shows_attendees_and_gate(app, qtbot, store, clock, team, a
     window.show_meeting(approved_meeting.id)
     page = window.meeting_page
     assert page is not None
-    attendees_tab = page.pages[0]
+    from meetkit.gui.attendees_page import AttendeesPage
+
+    attendees_tab = next(p for p in page.pages if isinstance(p, AttendeesPage))
+    page.tabs.setCurrentWidget(attendees_tab)
     assert attendees_tab.table.rowCount() == 8
     names = {attendees_tab.table.item(r, 1).text() for r in range(8)}
     assert "𠈌㛃" in names and "阿依古丽·买买提" in names
@@ -117,3 +120,22 @@ def test_gate_blocks_until_vetting_done(app, qtbot, store, clock, team, meeting)
     assert not page.advance_button.isEnabled()
     assert "尚无审定通过" in page.gate_label.text()
     assert page.override_button.isVisible() or not page.isVisible()
+
+
+def test_details_tab_edits_facts_and_rooms(app, qtbot, store, clock, team, meeting):
+    from meetkit.gui.details_page import DetailsPage
+
+    ctx = GuiContext(store=store, clock=clock, actor=team.secretary, tr=Translator("zh"))
+    page = DetailsPage(ctx, meeting.id)
+    qtbot.addWidget(page)
+    page.venue.setText("市政府一号楼报告厅")
+    page._save()
+    assert meetings.get_meeting(store, meeting.id).venue == "市政府一号楼报告厅"
+    page.room_name.setText("1203")
+    page.room_kind.setCurrentIndex(2)
+    page._add_room()
+    assert [(r["name"], r["kind"]) for r in meetings.rooms(store, meeting.id)] == [("1203", "lodging")]
+    assert not page.relay_button.isEnabled()  # only the chair decides the relay scope
+    page.resize(1200, 700)
+    shot(page, "meeting-details")
+    assert ctx.tr.missing == set()
