@@ -98,7 +98,8 @@ class PsdEngine:
         if n not in self._windows:
             w = np.hanning(n + 1)[:n]  # periodic Hann (DFT-even)
             scale = 1.0 / float(np.sum(w, dtype=np.float64)) ** 2
-            self._windows[n] = (w, scale)
+            # the normalisation is folded into the window: |FFT(x·w·√scale)|² = scale·|FFT(x·w)|²
+            self._windows[n] = (w * math.sqrt(scale), scale)
         return self._windows[n]
 
     def _buffer(self, n: int) -> npt.NDArray[np.complex128]:
@@ -119,7 +120,7 @@ class PsdEngine:
             return np.empty((0, fft_size), np.float32)
         frames = sliding_window_view(x, fft_size)[::step]
         total = frames.shape[0]
-        w, scale = self._window(fft_size)
+        w, _scale = self._window(fft_size)
         buf = self._buffer(fft_size)
         out = np.empty((total, fft_size), np.float32)
         chunk = buf.shape[0]
@@ -131,7 +132,6 @@ class PsdEngine:
             v = b.view(np.float64).reshape(stop - start, fft_size, 2)
             np.square(v, out=v)
             np.add(v[..., 0], v[..., 1], out=out[start:stop], casting="same_kind")
-        out *= np.float32(scale)
         return out
 
     def block(self, samples: npt.NDArray[np.complex64], centre_hz: float, rate_sps: float) -> list[BlockSpectrum]:
