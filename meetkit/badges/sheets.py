@@ -24,7 +24,16 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from meetkit.badges.render import CARD_H_MM, CARD_W_MM, DPI, LAYOUT, BadgeData, BadgeRenderer, qr_image, save_png
+from meetkit.badges.render import (
+    CARD_H_MM,
+    CARD_W_MM,
+    DPI,
+    LAYOUT,
+    BadgeData,
+    BadgeRenderer,
+    qr_image,
+    save_png,
+)
 from meetkit.errors import InvalidInput
 from meetkit.reports.pdf import MarkedPdf
 

@@ -42,7 +42,10 @@ import math
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+    Ed25519PrivateKey,
+    Ed25519PublicKey,
+)
 
 from meetkit.errors import InvalidInput
 
@@ -55,7 +58,7 @@ SIGNATURE_BYTES = 64
 HEADER_BYTES = 10
 VERSION = 1
 DOMAIN = b"MKB1"
-EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 # (name, bits), most significant first
 FIELDS: tuple[tuple[str, int], ...] = (

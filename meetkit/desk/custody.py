@@ -15,7 +15,14 @@ from meetkit import audit
 from meetkit.attendees import get_attendee
 from meetkit.clock import Clock, iso
 from meetkit.desk.signin import DESK_ROLES, KeyCache, check_token, validate_desk_name
-from meetkit.errors import Conflict, ErrorCode, InvalidInput, InvalidState, MeetkitError, NotFound
+from meetkit.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidInput,
+    InvalidState,
+    MeetkitError,
+    NotFound,
+)
 from meetkit.meetings import get_meeting
 from meetkit.operators import Actor, require_role
 from meetkit.store import Store

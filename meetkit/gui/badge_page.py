@@ -28,7 +28,13 @@ from meetkit.badges.printing import PrintJob, finish_print, prepare_print, rende
 from meetkit.badges.render import BadgeRenderer, badge_data
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
-from meetkit.gui.widgets import fill_table, local_time, make_table, run_action, selected_keys
+from meetkit.gui.widgets import (
+    fill_table,
+    local_time,
+    make_table,
+    run_action,
+    selected_keys,
+)
 from meetkit.meetings import get_meeting
 
 
@@ -53,7 +59,7 @@ class PrintTask(QRunnable):
             result = render_job(self.job, self.out, progress=self.signals.progress.emit)
         except MeetkitError as err:
             self.signals.failed.emit(err.text(self.lang))
-        except Exception as err:  # a full disk or an unwritable folder must not kill the window
+        except Exception as err:  # noqa: BLE001  a full disk or an unwritable folder must not kill the window
             self.signals.failed.emit(str(err))
         else:
             self.signals.done.emit(result)

@@ -21,7 +21,7 @@ import wave
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QFont, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -45,10 +45,23 @@ from PySide6.QtWidgets import (
 from meetkit import operators
 from meetkit.attendees import attendee_photo, list_attendees
 from meetkit.desk import attendance, presence
-from meetkit.desk.signin import VERDICT_EN, VERDICT_ZH, Desk, ScanResult, Verdict, recent_scans
+from meetkit.desk.signin import (
+    VERDICT_EN,
+    VERDICT_ZH,
+    Desk,
+    ScanResult,
+    Verdict,
+    recent_scans,
+)
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
-from meetkit.gui.widgets import fill_table, local_time, make_table, ok_cancel, run_action
+from meetkit.gui.widgets import (
+    fill_table,
+    local_time,
+    make_table,
+    ok_cancel,
+    run_action,
+)
 
 COLOURS = {"ok": "#1b7f3b", "warn": "#c77c00", "refused": "#b71c1c", "idle": "#455a64"}
 BEEPS = {"ok": 1, "warn": 2, "refused": 3}
@@ -187,6 +200,57 @@ class VerdictPanel(QFrame):
             self.photo.hide()
 
 
+def _zxing() -> Any:
+    try:
+        import zxingcpp
+    except ImportError:
+        return None
+    return zxingcpp
+
+
+class CameraScanner(QObject):
+    """Webcam scanning (QtMultimedia + zxing-cpp): every sixth frame is decoded; a code is
+    reported once until another one is seen. Only built when both are importable; this
+    machine's PySide6-Essentials has no QtMultimedia, so it is not exercised by the tests."""
+
+    found = Signal(str)
+
+    def __init__(self, multimedia: Any, zxing: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.zxing = zxing
+        self.frames = 0
+        self.last = ""
+        if not multimedia.QMediaDevices.videoInputs():
+            raise RuntimeError("no camera")
+        self.camera = multimedia.QCamera()
+        self.session = multimedia.QMediaCaptureSession()
+        self.sink = multimedia.QVideoSink()
+        self.session.setCamera(self.camera)
+        self.session.setVideoSink(self.sink)
+        self.sink.videoFrameChanged.connect(self._frame)
+        self.camera.start()
+
+    def _frame(self, frame: Any) -> None:
+        self.frames += 1
+        if self.frames % 6:
+            return
+        from PIL import Image
+        from PySide6.QtGui import QImage
+
+        image = frame.toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+        if image.isNull():
+            return
+        data = bytes(image.constBits())[: image.sizeInBytes()]
+        picture = Image.frombuffer("L", (image.width(), image.height()), data, "raw", "L", image.bytesPerLine(), 1)
+        for result in self.zxing.read_barcodes(picture):
+            if result.text and result.text != self.last:
+                self.last = result.text
+                self.found.emit(result.text)
+
+    def stop(self) -> None:
+        self.camera.stop()
+
+
 class _KeepFocus(QObject):
     """Returns the focus to the scan field whenever it drifts to something that is not an
     input of its own (a button click, a table click)."""
@@ -195,7 +259,7 @@ class _KeepFocus(QObject):
         super().__init__(page)
         self.page = page
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut and watched is self.page.scan:
             QTimer.singleShot(0, self.page.restore_focus)
         return False
@@ -268,9 +332,12 @@ class DeskPage(QWidget):
         self.admit_button = QPushButton(t("Admit without badge…"))
         self.admit_button.clicked.connect(self._admit)
         self.camera_button = QPushButton(t("Camera scan"))
-        self.camera_button.setEnabled(_multimedia() is not None)
-        if _multimedia() is None:
+        self.camera_button.setCheckable(True)
+        self.camera: CameraScanner | None = None
+        self.camera_button.setEnabled(_multimedia() is not None and _zxing() is not None)
+        if not self.camera_button.isEnabled():
             self.camera_button.setToolTip(t("Camera scanning needs QtMultimedia, which is not installed"))
+        self.camera_button.toggled.connect(self._camera)
         for b in (self.admit_button, self.camera_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(34)
@@ -345,6 +412,20 @@ class DeskPage(QWidget):
         self.refresh_recent()
         return result
 
+    def _camera(self, on: bool) -> None:
+        if self.camera is not None:
+            self.camera.stop()
+            self.camera = None
+        if on:
+            try:
+                self.camera = CameraScanner(_multimedia(), _zxing(), self)
+            except Exception as err:  # noqa: BLE001  no camera, or it is busy: say so, keep the scanner working
+                self.camera_button.setChecked(False)
+                QMessageBox.warning(self, self.ctx.tr("Error"), self.ctx.tr("No camera available") + f" ({err})")
+                return
+            self.camera.found.connect(lambda text: self.desk is not None and self.handle_scan(text))
+        self.restore_focus()
+
     # ---- refresh ------------------------------------------------------------------------
     def refresh(self) -> None:
         self.refresh_counts()
@@ -390,7 +471,7 @@ class DeskPage(QWidget):
         if path:
             run_action(self, self.ctx, lambda: attendance.export(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, path))
 
-    def showEvent(self, event: Any) -> None:  # noqa: N802
+    def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, self.restore_focus)
 

@@ -21,6 +21,7 @@ ZH: dict[str, str] = {
     "Admitted without badge": "已登记无胸卡入场",
     "Admit": "准予入场",
     "Camera scan": "摄像头扫码",
+    "No camera available": "没有可用的摄像头",
     "Camera scanning needs QtMultimedia, which is not installed": "摄像头扫码需要 QtMultimedia 组件，本机未安装",
     "Present now": "目前在场",
     "Everyone approved": "全部审定人员",

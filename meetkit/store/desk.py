@@ -7,7 +7,6 @@ from typing import Any
 
 from meetkit.store.db import Store
 
-
 # ---- scans ------------------------------------------------------------------------------
 
 

@@ -75,7 +75,7 @@ line = st.one_of(
 
 
 @given(lines=st.lists(st.one_of(line, st.sampled_from([0, 1, 2])), min_size=1, max_size=12))
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_signin_over_stdin_answers_every_line(store, live, cli_env, capsys, feed_stdin, lines):
     tokens = [b.token for b in list_badges(store, live.id)]
     raw = [tokens[x].encode() if isinstance(x, int) else x for x in lines]

@@ -9,7 +9,13 @@ import pytest
 from meetkit import audit
 from meetkit.desk import attendance, custody, presence
 from meetkit.desk.signin import Desk
-from meetkit.errors import Conflict, InvalidInput, MeetkitError, NotFound, PermissionDenied
+from meetkit.errors import (
+    Conflict,
+    InvalidInput,
+    MeetkitError,
+    NotFound,
+    PermissionDenied,
+)
 
 
 def test_deposit_return_and_presence_shows_items(store, clock, team, approved_meeting, badges):

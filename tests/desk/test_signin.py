@@ -135,10 +135,8 @@ def test_only_desk_roles_open_a_desk(store, clock, team, approved_meeting):
 
 def test_scans_are_append_only(store, clock, team, approved_meeting, badges):
     check_in(store, clock, team.secretary, approved_meeting.id, "东门", badges[0].token)
-    with pytest.raises(Exception, match="append-only"):
-        with store.transaction():
-            store.execute("UPDATE scans SET verdict = 'ADMITTED'")
-    with pytest.raises(Exception, match="append-only"):
-        with store.transaction():
-            store.execute("DELETE FROM presence_events")
+    with pytest.raises(Exception, match="append-only"), store.transaction():
+        store.execute("UPDATE scans SET verdict = 'ADMITTED'")
+    with pytest.raises(Exception, match="append-only"), store.transaction():
+        store.execute("DELETE FROM presence_events")
     assert len(desk_sql.recent_scans(store, approved_meeting.id)) == 1

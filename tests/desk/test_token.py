@@ -13,7 +13,7 @@ from meetkit.badges import token as tokens
 KEY = tokens.new_private_key()
 OTHER_KEY = tokens.new_private_key()
 UNSAFE = set("AQWZYM")  # moved by German or French keyboard layouts
-T0 = dt.datetime(2026, 12, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 12, 1, 1, tzinfo=dt.UTC)
 
 claims_strategy = st.builds(
     tokens.Claims,
@@ -21,7 +21,7 @@ claims_strategy = st.builds(
     key_no=st.integers(1, tokens.LIMITS["key_no"]),
     serial=st.integers(1, tokens.LIMITS["serial"]),
     attendee_id=st.integers(1, tokens.LIMITS["attendee_id"]),
-    not_before=st.datetimes(dt.datetime(2025, 1, 1), dt.datetime(2039, 12, 1), timezones=st.just(dt.timezone.utc)),
+    not_before=st.datetimes(dt.datetime(2025, 1, 1), dt.datetime(2039, 12, 1), timezones=st.just(dt.UTC)),
     not_after=st.none(),
 ).flatmap(
     lambda c: st.integers(1, 120).map(

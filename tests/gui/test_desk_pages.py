@@ -109,7 +109,7 @@ def test_panel_colours_sound_and_focus(qtbot, desk_page, clock, badges):  # noqa
         wedge(qtbot, page, text)
         assert page.panel.kind == kind
         assert COLOURS[kind] in page.panel.styleSheet()
-        qtbot.waitUntil(lambda: page.sounder.beeps_sent == before + beeps, timeout=3000)
+        qtbot.waitUntil(lambda b=before, n=beeps: page.sounder.beeps_sent == b + n, timeout=3000)
         assert page.scan.text() == ""
     page.exit_button.click()
     qtbot.waitUntil(page.scan.hasFocus, timeout=3000)  # clicking a mode button does not steal the scan field's focus
@@ -141,6 +141,7 @@ def test_badge_page_preview_and_print(qtbot, ctx, approved_meeting, store, tmp_p
     assert page.preview.pixmap() is not None and not page.preview.pixmap().isNull()
     page.grab().save(str(SHOT_DIR / "badge_page.png"))
     out = tmp_path / "page-print.pdf"
+    page.layout_choice.setCurrentIndex(1)  # CR80 cards (the A4 sheet is exercised in tests/desk)
     task = page._print(None, out=str(out))
     assert task is not None
     assert not page.print_all.isEnabled()  # the window stays live; the buttons wait for the job
