@@ -28,6 +28,7 @@ PREFIX = "CP"
 # Same 30 symbols as badge tokens: digits plus the letters no keyboard layout moves.
 ALPHABET = "0123456789BCDEFGHIJKLNOPRSTUVX"
 _CHECK_MOD = 29  # prime, and below len(ALPHABET)
+_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _CODE_RE = re.compile(r"^CP-(\d{1,9})-(\d{1,9})-([0-9A-Z])$")
 _BADGE_RE = re.compile(r"^[A-Z0-9]{20,}$")
 # A French (AZERTY) host types the US minus key as ')' and the unshifted digit row as these.
@@ -51,7 +52,7 @@ def check_char(payload: str) -> str:
     """Weighted sum modulo the prime 29 (weights 1, 2, 3, … by position) as one symbol of
     ALPHABET. With distinct non-zero weights and symbol values below 29, every single
     substitution and every transposition of two symbols changes the sum."""
-    total = sum((i + 1) * ALPHABET.index(ch) for i, ch in enumerate(payload))
+    total = sum((i + 1) * _VALUE[ch] for i, ch in enumerate(payload))
     return ALPHABET[total % _CHECK_MOD]
 
 

@@ -33,7 +33,7 @@ class DocumentLine:
     doc_number: str
     level: str
     copies: int
-    issued: int  # copies ever issued
+    issued: int  # issues (a copy issued, returned and issued again counts twice)
     returned: int  # return events
     violations: int  # returns by someone other than the holder
     taken_away: int
@@ -61,15 +61,27 @@ class AttendeeLine:
 @dataclass(frozen=True)
 class OutstandingCopy:
     copy_id: int
+    meeting_id: int
     number: int
-    code: str
     document_id: int
     title: str
-    label: str
+    seq: int
+    doc_copies: int
     holder_id: int
     holder_name: str
     holder_unit: str
     since: str
+
+    @property
+    def code(self) -> str:
+        return ledger.format_copy_code(self.meeting_id, self.number)
+
+    @property
+    def label(self) -> str:
+        return ledger.copy_label(self.seq, self.doc_copies)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "code": self.code, "label": self.label}
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ class Reconciliation:
             "open_incidents": self.open_incidents,
             "documents": [asdict(d) for d in self.documents],
             "attendees": [asdict(a) for a in self.attendees],
-            "outstanding": [asdict(o) for o in self.outstanding],
+            "outstanding": [o.to_json() for o in self.outstanding],
         }
 
 
@@ -106,14 +118,14 @@ def reconcile(store: Store, meeting_id: int, with_attendees: bool = True) -> Rec
     documents = sql.list_documents(store, meeting_id)
     states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in sql.state_counts_by_document(store, meeting_id):
-        key = row["state"]
-        if key == "issued":
-            key = "outstanding" if row["holder_kind"] == "attendee" else "in_custody"
-        states[int(row["document_id"])][key] += int(row["n"])
+        states[int(row["document_id"])][row["state"]] += int(row["n"])
+    for document_id, n in sql.custodian_counts_by_document(store, meeting_id).items():
+        states[document_id]["in_custody"] += n
+        states[document_id]["issued"] -= n
     events: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
     for row in sql.event_counts_by_document(store, meeting_id):
         events[int(row["document_id"])][row["kind"]] = {
-            "n": int(row["n"]), "copies": int(row["copies"]), "violations": int(row["violations"] or 0)
+            "n": int(row["n"]), "violations": int(row["violations"] or 0)
         }
     lines = []
     for doc in documents:
@@ -123,23 +135,24 @@ def reconcile(store: Store, meeting_id: int, with_attendees: bool = True) -> Rec
         lines.append(DocumentLine(
             document_id=did, kind=doc["kind"], title=doc["title"], doc_number=doc["doc_number"], level=doc["level"],
             copies=int(doc["copies"]),
-            issued=e.get("issued", {}).get("copies", 0),
+            issued=e.get("issued", {}).get("n", 0),
             returned=e.get("returned", {}).get("n", 0),
             violations=e.get("returned", {}).get("violations", 0),
             taken_away=s["taken_away"], lost=s["lost"], destroyed=s["destroyed"], archived=s["archived"],
-            in_custody=s["in_custody"], outstanding=s["outstanding"], in_stock=s["in_stock"],
+            in_custody=s["in_custody"], outstanding=s["issued"], in_stock=s["in_stock"],
         ))
     people = {a.id: a for a in list_attendees(store, meeting_id)}
+    by_id = {int(d["id"]): d for d in documents}
     outstanding = []
-    for row in sql.copies_in_state(store, meeting_id, ("issued",), holder_kind="attendee"):
-        holder_id = int(row["holder_ref"])
+    for copy_id, number, document_id, seq, holder_ref, since in sql.outstanding_tuples(store, meeting_id):
+        holder_id = int(holder_ref)
         person = people.get(holder_id)
+        doc = by_id[document_id]
         outstanding.append(OutstandingCopy(
-            copy_id=int(row["copy_id"]), number=int(row["number"]),
-            code=ledger.format_copy_code(meeting_id, int(row["number"])), document_id=int(row["document_id"]),
-            title=row["title"], label=ledger.copy_label(int(row["seq"]), int(row["doc_copies"])), holder_id=holder_id,
-            holder_name=person.name if person else f"#{holder_id}", holder_unit=person.unit if person else "",
-            since=row["since"],
+            copy_id=copy_id, meeting_id=meeting_id, number=number, document_id=document_id, title=doc["title"], seq=seq,
+            doc_copies=doc["copies"],
+            holder_id=holder_id, holder_name=person.name if person else f"#{holder_id}",
+            holder_unit=person.unit if person else "", since=since,
         ))
     attendee_lines: list[AttendeeLine] = []
     if with_attendees:

@@ -151,17 +151,27 @@ def state_rows(store: Store, meeting_id: int) -> list[dict[str, Any]]:
 
 
 def state_counts_by_document(store: Store, meeting_id: int) -> list[dict[str, Any]]:
+    """Copies per document and state (a scan of the covering index)."""
     return store.query(
-        "SELECT document_id, state, holder_kind, count(*) AS n FROM copy_state WHERE meeting_id = ?"
-        " GROUP BY document_id, state, holder_kind",
+        "SELECT document_id, state, count(*) AS n FROM copy_state WHERE meeting_id = ? GROUP BY document_id, state",
         [meeting_id],
     )
 
 
+def custodian_counts_by_document(store: Store, meeting_id: int) -> dict[int, int]:
+    """Copies issued to an operator (notebooks, recordings in custody), per document."""
+    rows = store.query(
+        "SELECT document_id, count(*) AS n FROM copy_state INDEXED BY copy_state_holder WHERE meeting_id = ? AND state = 'issued'"
+        " AND holder_kind = 'operator' GROUP BY document_id",
+        [meeting_id],
+    )
+    return {int(r["document_id"]): int(r["n"]) for r in rows}
+
+
 def event_counts_by_document(store: Store, meeting_id: int) -> list[dict[str, Any]]:
-    """Per document and event kind: events, distinct copies, violations."""
+    """Per document and event kind: events and violations (a scan of the covering index)."""
     return store.query(
-        "SELECT document_id, kind, count(*) AS n, count(DISTINCT copy_id) AS copies, sum(violation) AS violations"
+        "SELECT document_id, kind, count(*) AS n, sum(violation) AS violations"
         " FROM copy_events WHERE meeting_id = ? AND kind != 'created' GROUP BY document_id, kind",
         [meeting_id],
     )
@@ -192,6 +202,18 @@ def copies_in_state(store: Store, meeting_id: int, states: Sequence[str], holder
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     return store.query(sql, params)
+
+
+def outstanding_tuples(store: Store, meeting_id: int) -> list[tuple[int, int, int, int, str, str]]:
+    """(copy_id, number, document_id, seq, holder_ref, since) of every copy issued to an
+    attendee: plain tuples, since the reconciliation board may list thousands."""
+    cursor = store.execute(
+        "SELECT s.copy_id, s.number, s.document_id, c.seq, s.holder_ref, e.at FROM copy_state s"
+        " JOIN controlled_copies c ON c.id = s.copy_id JOIN copy_events e ON e.id = s.event_id"
+        " WHERE s.meeting_id = ? AND s.state = 'issued' AND s.holder_kind = 'attendee' ORDER BY s.number",
+        [meeting_id],
+    )
+    return list(cursor.fetchall())
 
 
 def count_in_state(store: Store, meeting_id: int, state: str, holder_kind: str | None = None) -> int:
