@@ -107,8 +107,11 @@ def trace_floor(
             lo = np.searchsorted(f_sorted, f - wide_hz)
             hi = np.searchsorted(f_sorted, f + wide_hz, side="right")
             if hi - lo >= 3:
-                k = int((hi - lo - 1) * wide_percentile / 100.0)
-                wide = float(np.partition(v_sorted[lo:hi], k)[k])
+                if hi - lo < 50:  # few windows: interpolate, the lower rank would be biased low
+                    wide = float(np.percentile(v_sorted[lo:hi], wide_percentile))
+                else:
+                    k = int((hi - lo - 1) * wide_percentile / 100.0)
+                    wide = float(np.partition(v_sorted[lo:hi], k)[k])
                 capped[i] = min(values[i], wide * margin)
         out.append(np.interp(np.arange(len(mean_p)), centres, capped).astype(np.float32))
     return out

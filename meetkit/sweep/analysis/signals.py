@@ -174,7 +174,7 @@ def find_signals(
     m_max = trace.max_p > t_max
     df = np.diff(trace.freqs_hz)
     breaks = np.zeros(len(trace), np.bool_)
-    breaks[1:] = df > 1.5 * trace.bin_hz[1:]
+    breaks[1:] = df > 2.5 * trace.bin_hz[1:]  # hop joins leave up to two bins' spacing; more is a gap
     m_wide = _wide_mask(trace, noise_p, settings, breaks, wide_bins)
     m_mean |= m_wide
     det = _bridge(m_mean | m_max, gap_bins)
@@ -207,12 +207,11 @@ def _wide_mask(
     out = np.zeros(n, np.bool_)
     # smooth within each frequency-contiguous stretch
     cuts = [0, *np.nonzero(breaks)[0].tolist(), n]
-    kernel = np.ones(width, np.float64) / width
     for a, b in zip(cuts[:-1], cuts[1:]):
         if b - a < width:
             continue
-        sm = np.convolve(trace.mean_p[a:b].astype(np.float64), kernel, mode="same")
-        nz = np.convolve(noise_p[a:b].astype(np.float64), kernel, mode="same")
+        sm = _moving_mean(trace.mean_p[a:b], width)
+        nz = _moving_mean(noise_p[a:b], width)
         k_eff = trace.n_frames[a:b].astype(np.float64) * width / 1.94
         t_mean, _ = thresholds(nz.astype(np.float32), k_eff * max(overlap_variance_factor(settings.overlap, settings.fft_size), 1.0), settings)
         valid = np.zeros(b - a, np.bool_)
@@ -224,6 +223,16 @@ def _wide_mask(
             hit = np.convolve(hit.astype(np.float32), np.ones(2 * reach + 1, np.float32), mode="same") > 0.5
         out[a:b] = hit
     return out
+
+
+def _moving_mean(x: npt.NDArray[np.floating], width: int) -> npt.NDArray[np.float64]:
+    """Centred moving average (like ``np.convolve(x, ones(w)/w, "same")``) in O(n) with a cumulative sum."""
+    c = np.concatenate(([0.0], np.cumsum(x, dtype=np.float64)))
+    n = x.shape[0]
+    lo = np.clip(np.arange(n) - (width - 1) // 2 - (1 - width % 2), 0, n)
+    hi = np.clip(lo + width, 0, n)
+    lo = np.clip(hi - width, 0, n)
+    return (c[hi] - c[lo]) / width
 
 
 def _absorb_fragments(signals: list[Signal], absorb_db: float, absorb_hz: float) -> list[Signal]:
@@ -265,7 +274,7 @@ def _describe(
     k = min(3, b - a)
     smooth = np.convolve(excess, np.ones(k) / k, mode="same")
     frames = max(float(trace.n_frames[a]), 1.0)
-    sigma = float(np.median(noise_p[sl])) / math.sqrt(max(k * frames / 1.94, 1.0)) if continuous else 0.0
+    sigma = float(noise_p[a + (b - a) // 2]) / math.sqrt(max(k * frames / 1.94, 1.0)) if continuous else 0.0
     level = max(float(smooth.max()) * 10 ** (-26 / 10), 3.0 * sigma)
     above = np.nonzero(smooth >= level)[0]
     if above.size == 0:

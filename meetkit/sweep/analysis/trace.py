@@ -95,7 +95,7 @@ class Trace:
         for s in self.segments:
             sl = slice(s.start, s.stop)
             if s.stop > s.start:
-                out.append((self.freqs_hz[sl], self.mean_p[sl], float(self.bin_hz[s.start]), float(np.median(self.n_frames[sl]))))
+                out.append((self.freqs_hz[sl], self.mean_p[sl], float(self.bin_hz[s.start]), float(self.n_frames[s.start])))
         return out
 
 
