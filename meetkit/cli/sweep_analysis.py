@@ -92,6 +92,15 @@ def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--state", required=True, choices=["friendly", "resolved", "declared", "suspect"])
     p.add_argument("--note", default="", help="what was done (required for resolved)")
     p.set_defaults(func=handle_mark)
+    _register_report(group)
+
+
+def handle_report(args: argparse.Namespace, ctx: Any) -> int:
+    from meetkit.sweep.attach import write_meeting_report
+
+    path = write_meeting_report(ctx.store(), ctx.clock, ctx.actor(), args.sweep, args.out)
+    ctx.out({"sweep_id": args.sweep, "report": str(path)})
+    return 0
 
 
 def handle_attach(args: argparse.Namespace, ctx: Any) -> int:
@@ -125,6 +134,16 @@ def handle_mark(args: argparse.Namespace, ctx: Any) -> int:
     done = mark_finding(ctx.store(), ctx.clock, ctx.actor(), args.finding, args.state, args.note)
     ctx.out(done.to_json())
     return 0
+
+
+def _register_report(group: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = group.add_parser(
+        "report",
+        help="the PDF report of a stored sweep, with the meeting's mark, review states and audit head (扫描报告)",
+    )
+    p.add_argument("--sweep", type=int, required=True, help="stored sweep id")
+    p.add_argument("--out", required=True, help="PDF file to write")
+    p.set_defaults(func=handle_report)
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -217,3 +217,53 @@ def gate_status(store: Store, meeting_id: int) -> Any:
         summary_zh=f"已附扫描 {newest['id']}，无未处置的可疑信号",
         details=details, at=str(newest["attached_at"]), operator=str(newest["attached_by"]),
     )
+
+
+def write_meeting_report(store: Store, clock: Clock, actor: Actor, sweep_id: int, path: str | Path) -> Path:
+    """report.pdf of a stored sweep for its meeting: the meeting's classification mark, the audit head
+    hash, and each suspect's review state. The spectrum and close-ups come from the sweep's output
+    directory when it is still there (trace.csv, trace-max.csv, spectrum.png)."""
+    from meetkit.meetings import get_meeting
+    from meetkit.sweep.analysis.classify import Reason
+    from meetkit.sweep.analysis.signals import find_signals
+    from meetkit.sweep.findings import FindingsDoc
+    from meetkit.sweep.pipeline import SweepResult, load_baseline
+    from meetkit.sweep.report.pdf import write_report
+
+    row = sql.get_sweep(store, sweep_id)
+    if row is None:
+        raise NotFound(f"no sweep {sweep_id}", f"没有编号为 {sweep_id} 的扫描")
+    meeting_id = int(row["meeting_id"])
+    require_role(store, clock, actor, ROLES + ("secretary",), "sweep.report", f"sweep:{sweep_id}", meeting_id)
+    meeting = get_meeting(store, meeting_id)
+    out_dir = Path(str(row["out_dir"]))
+    tmp_doc = Path(path).with_suffix(".findings.json")
+    tmp_doc.write_text(str(row["document"]), encoding="utf-8")
+    try:
+        doc: FindingsDoc = read_findings(tmp_doc)
+    finally:
+        tmp_doc.unlink(missing_ok=True)
+    stored = findings(store, sweep_id)
+    for finding, item in zip(doc.findings, stored):
+        if item.state:
+            finding.reasons = [
+                Reason(
+                    f"review: {item.state}" + (f" — {item.note}" if item.note else ""),
+                    f"处置：{STATE_ZH.get(item.state, item.state)}" + (f"——{item.note}" if item.note else ""),
+                ),
+                *finding.reasons,
+            ]
+    trace_csv = out_dir / "trace.csv"
+    if not trace_csv.exists():
+        raise MeetkitError(
+            ErrorCode.NOT_FOUND,
+            f"the sweep's output directory {out_dir} is gone: the report needs its trace.csv",
+            f"扫描输出目录 {out_dir} 已不存在：报告需要其中的 trace.csv",
+        )
+    trace = load_baseline(out_dir, clock).trace
+    result = SweepResult(out_dir if (out_dir / "spectrum.png").exists() else None, doc, trace, find_signals(trace), None)
+    doc.extra.setdefault("settings", {})["meeting"] = f"{meeting.id} {meeting.title}"
+    with store.transaction():
+        audit.append(store, clock, actor.name, "sweep.report", f"sweep:{sweep_id}", {"path": str(path)}, meeting_id)
+    head = audit.head_hash(store)
+    return write_report(result, path, clock=clock, level=meeting.level, head_hash=head)

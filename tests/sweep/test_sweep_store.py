@@ -79,3 +79,24 @@ def test_the_newest_sweep_decides(store, clock, team, meeting, sweep_dir: Path, 
     attach.attach_sweep(store, clock, team.technician, meeting.id, clean)
     assert sweep_status(store, meeting.id).ok
     assert len(attach.sweeps(store, meeting.id)) == 2
+
+
+REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "recordings-real"
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/recordings-real is not there")
+def test_meeting_report_carries_mark_review_and_audit_head(store, clock, team, meeting, tmp_path: Path) -> None:
+    import subprocess
+
+    from meetkit.sweep.pipeline import analyze_recordings
+
+    out = tmp_path / "sweep"
+    analyze_recordings([str(REAL / "ism-433MHz-ook-bursts.sigmf-meta")], out, clock=clock, write_pdf=False)
+    attached = attach.attach_sweep(store, clock, team.technician, meeting.id, out)
+    remote = [f for f in attach.findings(store, attached.id) if f.state == "suspect"][0]
+    attach.mark_finding(store, clock, team.technician, remote.id, "resolved", "garage remote in a bag, removed")
+    pdf = attach.write_meeting_report(store, clock, team.technician, attached.id, tmp_path / "report.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "机密" in text  # the meeting's level marks every page
+    assert audit.head_hash(store)[:16] in text.replace("\n", "")
+    assert "garage remote" in text
