@@ -25,6 +25,7 @@ i.e. at most one false finding per pass on noise-only input.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +46,7 @@ class DetectSettings:
     fft_size: int = 1024  # for the overlap correction only
 
 
+@lru_cache(maxsize=64)
 def overlap_variance_factor(overlap: float, fft_size: int = 1024) -> float:
     """Welch's variance factor ``1 + 2 sum_j c(j)`` for a Hann window at this overlap."""
     if overlap <= 0.0:
@@ -59,6 +61,14 @@ def overlap_variance_factor(overlap: float, fft_size: int = 1024) -> float:
         total += c
         shift += step
     return 1.0 + 2.0 * total
+
+
+@lru_cache(maxsize=512)
+def threshold_factors(n_frames: float, settings: DetectSettings) -> tuple[float, float]:
+    """(mean-trace, max-hold) threshold factors over the noise power for ``n_frames`` frames."""
+    k_eff = round(n_frames / overlap_variance_factor(settings.overlap, settings.fft_size), 2)
+    margin = 10.0 ** (settings.margin_db / 10.0)
+    return gamma_mean_quantile(k_eff, settings.pfa) * margin, maxhold_quantile(float(n_frames), settings.pfa) * margin
 
 
 def thresholds(noise_p: F32, n_frames: npt.NDArray[np.floating], settings: DetectSettings) -> tuple[F32, F32]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from meetkit.sweep.analysis.detect import DetectSettings, detect_bins
+from meetkit.sweep.analysis.detect import DetectSettings, threshold_factors
 from meetkit.sweep.analysis.psd import BlockSpectrum, PsdEngine, PsdSettings, to_db
 from meetkit.sweep.blocks import IQBlock
 
@@ -162,8 +162,9 @@ class _SegAccum:
         np.minimum(self.cur_min, spec.min_p[sel], out=self.cur_min)
         self.cur_occ += spec.occ_count[sel]
         self.cur_frames += spec.n_frames
-        m_mean, m_max = detect_bins(spec.mean_p[sel], spec.max_p[sel], spec.noise_p[sel], float(spec.n_frames), detect)
-        hit = m_mean | m_max
+        f_mean, f_max = threshold_factors(float(spec.n_frames), detect)
+        noise = spec.noise_p[sel]
+        hit = (spec.sum_p[sel] > noise * (f_mean * spec.n_frames)) | (spec.max_p[sel] > noise * f_max)
         if hit.any():
             self.first_seen[hit] = np.fmin(self.first_seen[hit], t0)
             self.last_seen[hit] = np.fmax(self.last_seen[hit], t1)
