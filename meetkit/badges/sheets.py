@@ -38,7 +38,7 @@ from meetkit.errors import InvalidInput
 from meetkit.reports.pdf import MarkedPdf
 
 LAYOUTS = ("a4-8up", "cr80")
-JPEG_QUALITY = 92
+JPEG_QUALITY = 88
 CHUNK = 24
 # A4 8-up: 2 columns x 4 rows of cards with gutters for the cut marks.
 A4_COLS, A4_ROWS = 2, 4

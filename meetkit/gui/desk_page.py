@@ -163,6 +163,7 @@ class VerdictPanel(QFrame):
         row.addLayout(who, 1)
         outer.addLayout(row, 1)
         self.reason = _label(36, bold=True)
+        self.reason.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         outer.addWidget(self.reason)
         self.kind = "idle"
         self.show_idle()
@@ -171,6 +172,15 @@ class VerdictPanel(QFrame):
         self.kind = kind
         self.setStyleSheet(f"QFrame#verdict {{ background: {COLOURS[kind]}; border-radius: 14px; }}")
 
+    def _set_reason(self, text: str, large: bool = False) -> None:
+        """The reason in large type, on up to two lines that are always given their room."""
+        font = self.reason.font()
+        size = 44 if large and len(text) <= 40 else (36 if len(text) <= 26 else 30)
+        font.setPixelSize(size)
+        self.reason.setFont(font)
+        self.reason.setText(text)
+        self.reason.setMinimumHeight(self.reason.fontMetrics().lineSpacing() * 2 + 12)
+
     def show_idle(self) -> None:
         t = self.ctx.tr
         self._paint("idle")
@@ -178,7 +188,7 @@ class VerdictPanel(QFrame):
         self.name.setText("")
         self.unit.setText("")
         self.seat.setText("")
-        self.reason.setText(t("Hold the QR code under the scanner"))
+        self._set_reason(t("Hold the QR code under the scanner"), large=True)
         self.photo.hide()
 
     def show_result(self, result: ScanResult, photo: bytes | None) -> None:
@@ -191,7 +201,7 @@ class VerdictPanel(QFrame):
         self.name.setText(person.name if person else "")
         self.unit.setText(person.unit if person else "")
         self.seat.setText(t("Seat {seat}", seat=person.seat) if person and person.seat else "")
-        self.reason.setText(result.reason(self.ctx.lang))
+        self._set_reason(result.reason(self.ctx.lang), large=person is None)
         pixmap = QPixmap()
         if photo and pixmap.loadFromData(photo) and kind != "refused":
             self.photo.setPixmap(pixmap)

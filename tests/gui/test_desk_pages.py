@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 
 from meetkit import attendees, meetings
 from meetkit.badges import issue
-from meetkit.desk.signin import Verdict
+from meetkit.desk.signin import VERDICT_ZH, Verdict
 from meetkit.gui.badge_page import BadgePage
 from meetkit.gui.context import GuiContext
 from meetkit.gui.custody_page import CustodyPage
@@ -68,16 +68,21 @@ def test_every_verdict_fills_the_screen(qtbot, desk_page, store, clock, team, ap
         clock.advance(3)
         (page.exit_button if exit else page.entry_button).click()
         wedge(qtbot, page, text)
+        assert page.panel.title.text().startswith(VERDICT_ZH[verdict])
+        assert page.panel.kind == verdict.kind
         return verdict
 
-    steps = [
-        step(Verdict.ADMITTED, badges[1].token),
-        step(Verdict.ALREADY_IN, badges[1].token),
-        step(Verdict.NOT_IN, badges[0].token, exit=True),
-        step(Verdict.EXITED, badges[1].token, exit=True),
-    ]
-    expected = [Verdict.ADMITTED, Verdict.ALREADY_IN, Verdict.NOT_IN, Verdict.EXITED]
     shots = {}
+    steps = []
+    for verdict, text, exit_scan in (
+        (Verdict.ADMITTED, badges[1].token, False),
+        (Verdict.ALREADY_IN, badges[1].token, False),
+        (Verdict.NOT_IN, badges[0].token, True),
+        (Verdict.EXITED, badges[1].token, True),
+    ):
+        steps.append(step(verdict, text, exit=exit_scan))
+        shots[verdict] = page.grab()
+    expected = list(steps)
     for verdict, text, kwargs in (
         (Verdict.ADMITTED, badges[1].token, {}),
         (Verdict.NOT_APPROVED, badges[4].token, {}),
@@ -92,10 +97,9 @@ def test_every_verdict_fills_the_screen(qtbot, desk_page, store, clock, team, ap
         expected.append(verdict)
         shots[verdict] = page.grab()
         clock.set(START - dt.timedelta(minutes=20))
-    shots[Verdict.ADMITTED].save(str(SHOT_DIR / "desk_admitted.png"))
     rows = store.query("SELECT verdict FROM scans WHERE meeting_id = ? ORDER BY id", [m])
     assert [r["verdict"] for r in rows] == [v.value for v in expected]
-    assert steps == expected[:4]
+    assert [page.panel.kind] == ["refused"]
     for verdict, pixmap in shots.items():
         pixmap.save(str(SHOT_DIR / f"desk_{verdict.value.lower()}.png"))
 
