@@ -105,5 +105,11 @@ def test_labels_and_report_print_off_the_gui_thread(page_setup, qtbot, tmp_path)
     qtbot.waitUntil(lambda: "已保存" in page.status.text(), timeout=60000)
     page.print_report(str(tmp_path / "recon.pdf"))
     qtbot.waitUntil(lambda: "recon.pdf" in page.status.text() and "已保存" in page.status.text(), timeout=60000)
-    assert (tmp_path / "labels.pdf").stat().st_size > 1000 and (tmp_path / "recon.pdf").stat().st_size > 1000
+    from tests.custody.test_cli_scenario import pages_text
+
+    label_pages = pages_text(tmp_path / "labels.pdf")
+    assert len(label_pages) == 3  # 20 labels, 8 a sheet
+    assert all("秘密 CONFIDENTIAL" in p for p in label_pages)
+    assert "秘密 第001份 共20份" in label_pages[0] and "CP-1-00051-" in label_pages[0]
+    assert all("Audit head" in p for p in pages_text(tmp_path / "recon.pdf"))
     assert get_meeting(store, m).level == "机密"
