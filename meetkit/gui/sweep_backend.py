@@ -146,8 +146,11 @@ def finish(analyzer: Any, source: Any, *, out_dir: Path | None, request: Any, ba
     from meetkit.sweep import pipeline
 
     live = bool(getattr(source, "is_live", False))
+    lost = bool(acquisition.get("error")) and not acquisition.get("stopped")  # the source is gone
     snippets = None
-    if live and plan is not None and hasattr(pipeline, "_live_snippets"):
+    if lost:
+        pass
+    elif live and plan is not None and hasattr(pipeline, "_live_snippets"):
         snippets = pipeline._live_snippets(source, plan.rate_sps)
     elif not live and hasattr(pipeline, "_recording_snippets"):
         snippets = pipeline._recording_snippets([request.source_arg], clock)
@@ -163,7 +166,7 @@ def finish(analyzer: Any, source: Any, *, out_dir: Path | None, request: Any, ba
         acquisition=acquisition,
         hardware=hardware,
         snippet_source=snippets,
-        live_source=source if live and acquisition.get("error") is None else None,
+        live_source=source if live and not acquisition.get("error") else None,
         level=level,
         head_hash=head_hash,
     )

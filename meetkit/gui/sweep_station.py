@@ -84,6 +84,7 @@ class SweepStationWindow(QMainWindow):
         self._shown_findings = -1
         self._meter_spec: str | None = None
         self._baseline_shown = False
+        self._sweeping = False
         t = ctx.tr
         self.setWindowTitle(t("RF sweep station"))
         self.resize(1480, 940)
@@ -344,7 +345,7 @@ class SweepStationWindow(QMainWindow):
     # -- sweep ------------------------------------------------------------------------------
 
     def start_sweep(self) -> None:
-        if self.job is not None and self.job.is_running():
+        if self.is_sweeping():
             return
         self._stop_meter()
         self.error_banner.hide()
@@ -373,9 +374,12 @@ class SweepStationWindow(QMainWindow):
         self._shown_findings = -1
         self._baseline_shown = False
         self.last_outcome = None
+        if self.job is not None:
+            self.job.wait(15000)  # the previous job's thread must end before its objects go
         job = SweepJob(request, self.ctx.clock, simulator=self.simulator if request.source_kind == "simulator" else None)
         job.finished.connect(self._job_finished, Qt.ConnectionType.QueuedConnection)
         self.job = job
+        self._sweeping = True
         job.start()
         self.start_button.setEnabled(False)
         self.stop_button.setEnabled(True)
@@ -388,6 +392,9 @@ class SweepStationWindow(QMainWindow):
             self.stop_button.setEnabled(False)
 
     def _job_finished(self, outcome: SweepOutcome) -> None:
+        if self.job is not None:
+            self.job.wait(5000)  # its thread is quitting; let it end before the next sweep replaces it
+        self._sweeping = False
         self.last_outcome = outcome
         self._tick()
         self.timer.stop()
@@ -398,7 +405,7 @@ class SweepStationWindow(QMainWindow):
         self._update_actions()
 
     def is_sweeping(self) -> bool:
-        return self.job is not None and self.job.is_running()
+        return self._sweeping
 
     def _tick(self) -> None:
         job = self.job

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal
 
 from meetkit.clock import Clock
 from meetkit.errors import ErrorCode, MeetkitError
@@ -155,7 +155,8 @@ class SweepJob(QObject):
         thread.setObjectName("meetkit-sweep-job")
         self.moveToThread(thread)
         thread.started.connect(self.run)
-        self.finished.connect(thread.quit)
+        # quit from the job's own thread: the GUI may be waiting for it (QThread.quit is thread-safe)
+        self.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread = thread
         thread.start()
 

@@ -57,11 +57,25 @@ def _short_span(window: SweepStationWindow, lo_mhz: float = 400.0, hi_mhz: float
     window.passes.setValue(passes)
 
 
-def test_live_sweep_with_the_simulator_then_zoom_and_level_meter(station, qtbot, tmp_path):
+def test_baseline_outside_then_live_room_sweep_zoom_and_level_meter(station, qtbot, tmp_path):
     w = station
     w.source_kind.setCurrentIndex(w.source_kind.findData("simulator"))
     w.scenario.setCurrentIndex(w.scenario.findData("mic-phone-radio"))
-    _short_span(w)
+    # 1. a baseline: the same scenario "outside the room" (its in-room emitters dropped)
+    _short_span(w, passes=2)
+    w.outside.setChecked(True)
+    w.out_dir.setText(str(tmp_path / "outside"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.ok, w.last_outcome
+    assert (tmp_path / "outside" / "trace.csv").exists()
+    assert not any(abs(f["freq_hz"] - 409.7625e6) < 50e3 for f in w.findings.findings)
+
+    # 2. the room, against that baseline, watched live
+    w.outside.setChecked(False)
+    w.baseline_dir.setText(str(tmp_path / "outside"))
+    w.out_dir.setText(str(tmp_path / "room"))
+    w.passes.setValue(40)
     w.start_sweep()
     assert w.is_sweeping() and not w.start_button.isEnabled() and w.stop_button.isEnabled()
     qtbot.waitUntil(lambda: w.spectrum.has_data() and w.findings.table.rowCount() > 0, timeout=15000)
@@ -69,7 +83,9 @@ def test_live_sweep_with_the_simulator_then_zoom_and_level_meter(station, qtbot,
     assert w.is_sweeping(), "the sweep of 40 passes should still be running"
     x, y = w.spectrum.mean_curve.xData, w.spectrum.mean_curve.yData
     ymax = w.spectrum.max_curve.yData
+    base = w.spectrum.baseline_curve.yData
     assert len(x) > 1000 and np.isfinite(y).sum() > 1000
+    assert base is not None and np.isfinite(base).sum() > 1000
     assert np.nanmin(x) >= 399.0 and np.nanmax(x) <= 441.0  # MHz on the axis
     assert np.nanmax(ymax) >= np.nanmax(y)  # max hold is never below the mean
     assert "正在扫描" in w.state_label.text() and "遍" in w.progress_label.text()
@@ -82,12 +98,11 @@ def test_live_sweep_with_the_simulator_then_zoom_and_level_meter(station, qtbot,
     qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
     outcome = w.last_outcome
     assert outcome.stopped and outcome.error_en is None
-    assert (tmp_path / "sweep-out" / "findings.json").exists()
+    assert (tmp_path / "room" / "findings.json").exists()
     assert outcome.report_pdf is not None and outcome.report_pdf.exists()
     assert w.report_button.isEnabled() and w.start_button.isEnabled()
-    assert w.findings.table.rowCount() > 0
-    freqs = [f["freq_hz"] for f in w.findings.findings]
-    assert any(abs(f - 409.7625e6) < 50e3 for f in freqs), freqs
+    walkie = [f for f in w.findings.findings if abs(f["freq_hz"] - 409.7625e6) < 50e3]
+    assert walkie and walkie[0]["status"] == "new" and walkie[0]["kind"] == "walkie_talkie", walkie
 
     row = next(r for r in range(w.findings.table.rowCount())
                if abs(float(w.findings.table.item(r, 0).text()) * 1e6 - 409.7625e6) < 50e3)
@@ -100,30 +115,6 @@ def test_live_sweep_with_the_simulator_then_zoom_and_level_meter(station, qtbot,
     assert "QtMultimedia" in w.meter_panel.audio_note.text()
     shot(w, "sweep-station-after")
     assert w.ctx.tr.missing == set(), f"untranslated: {w.ctx.tr.missing}"
-
-
-def test_baseline_outside_then_room_marks_the_walkie_talkie_new(station, qtbot, tmp_path):
-    w = station
-    w.source_kind.setCurrentIndex(w.source_kind.findData("simulator"))
-    w.scenario.setCurrentIndex(w.scenario.findData("mic-phone-radio"))
-    _short_span(w, 405.0, 415.0, passes=9)  # 9 passes cover at least one key-up of the walkie-talkie
-    w.outside.setChecked(True)
-    w.out_dir.setText(str(tmp_path / "outside"))
-    w.start_sweep()
-    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
-    assert w.last_outcome.ok, w.last_outcome
-    assert not any(abs(f["freq_hz"] - 409.7625e6) < 50e3 for f in w.findings.findings)
-    w.outside.setChecked(False)
-    w.baseline_dir.setText(str(tmp_path / "outside"))
-    w.out_dir.setText(str(tmp_path / "room"))
-    w.start_sweep()
-    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
-    assert w.last_outcome.ok, w.last_outcome
-    base = w.spectrum.baseline_curve.yData
-    assert base is not None and np.isfinite(base).sum() > 1000
-    walkie = [f for f in w.findings.findings if abs(f["freq_hz"] - 409.7625e6) < 50e3]
-    assert walkie and walkie[0]["status"] == "new" and walkie[0]["kind"] == "walkie_talkie"
-    shot(w, "sweep-station-baseline")
 
 
 def test_filters_narrow_the_findings_table(station, qtbot):
