@@ -26,7 +26,7 @@ from meetkit.sweep.blocks import BlockInfo, IQBlock
 
 RATE = 2.4e6
 DWELL = 32768
-T0 = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def _pool(count: int, seed: int = 1) -> list[np.ndarray]:

@@ -496,7 +496,7 @@ def run_sweep(
         acquisition = acq.result.to_dict()
         try:
             hardware = source.describe()
-        except Exception:  # describe() is informational only
+        except Exception:  # noqa: BLE001 - describe() is informational only; a failure must not lose the sweep
             hardware = {}
         return finish(
             analyzer,
@@ -682,7 +682,7 @@ def level_meter(
     n = 0
     while count is None or n < count:
         try:
-            block = source.read(int(rate_sps * interval_s) if live else int(getattr(source, "captures", lambda: [])()[0].rate_sps * interval_s) if hasattr(source, "captures") else int(rate_sps * interval_s))
+            block = source.read(int(rate_sps * interval_s) if live else int(getattr(source, "captures", list)()[0].rate_sps * interval_s) if hasattr(source, "captures") else int(rate_sps * interval_s))
         except MeetkitError:
             if live:
                 raise

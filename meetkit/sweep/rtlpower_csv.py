@@ -25,7 +25,7 @@ from meetkit.sweep.analysis.trace import Segment, Trace
 def write_csv(trace: Trace, path: str | Path, *, values: str = "mean", when: dt.datetime | None = None) -> int:
     """Write one line per hop segment; returns the number of lines. ``values``: mean, max or min."""
     arr = {"mean": trace.mean_dbfs, "max": trace.max_dbfs, "min": trace.min_dbfs}[values]
-    stamp = when or trace.started or dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    stamp = when or trace.started or dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
     date_s = stamp.strftime("%Y-%m-%d")
     time_s = stamp.strftime("%H:%M:%S")
     lines = []
@@ -63,7 +63,7 @@ def _bad(path: Path, lineno: int, why: str) -> MeetkitError:
 
 def _parse_time(date_s: str, time_s: str) -> dt.datetime:
     fmt = "%Y-%m-%d %H:%M:%S.%f" if "." in time_s else "%Y-%m-%d %H:%M:%S"
-    return dt.datetime.strptime(f"{date_s} {time_s}", fmt).replace(tzinfo=dt.timezone.utc)
+    return dt.datetime.strptime(f"{date_s} {time_s}", fmt).replace(tzinfo=dt.UTC)
 
 
 def read_csv(path: str | Path, *, strict: bool = True) -> CsvTrace:
@@ -215,4 +215,4 @@ def _from_pairs(scans: list[list[tuple[float, float]]]) -> tuple[Trace, int]:
     return _assemble(segs, sweeps), sweeps
 
 
-__all__ = ["CsvTrace", "read_csv", "write_csv", "to_db"]
+__all__ = ["CsvTrace", "read_csv", "to_db", "write_csv"]

@@ -8,7 +8,7 @@ import numpy as np
 
 from meetkit.sweep.blocks import BlockInfo, IQBlock
 
-T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc)
+T0 = dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC)
 RATE = 2.4e6
 
 

@@ -7,11 +7,16 @@ import numpy as np
 import pytest
 
 from meetkit.errors import MeetkitError
-from meetkit.sweep.analysis.baseline import Baseline, FriendlyEmitter, compare, load_friendly
+from meetkit.sweep.analysis.baseline import (
+    Baseline,
+    FriendlyEmitter,
+    compare,
+    load_friendly,
+)
 from meetkit.sweep.analysis.signals import find_signals
 from meetkit.sweep.analysis.trace import SweepAnalyzer, Trace
 
-from ._analysis_util import block, fm, hops, noise, tone
+from ._analysis_util import block, fm, hops, noise
 
 NB = 1e-4 * 1.5 / 1024
 

@@ -5,12 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from meetkit.sweep.analysis.detect import DetectSettings, overlap_variance_factor, thresholds
+from meetkit.sweep.analysis.detect import (
+    DetectSettings,
+    overlap_variance_factor,
+    thresholds,
+)
 from meetkit.sweep.analysis.signals import find_signals
 from meetkit.sweep.analysis.stats import gamma_mean_quantile, maxhold_quantile
 from meetkit.sweep.analysis.trace import SweepAnalyzer
 
-from ._analysis_util import RATE, block, fm, gate, hops, noise, tone
+from ._analysis_util import block, fm, gate, hops, noise, tone
 
 FLOOR = 1e-4  # total noise power; per 2.34 kHz bin about 1.5e-4/1024
 

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from meetkit.clock import FixedClock
-from meetkit.sweep.pipeline import analyze_recordings, level_meter, load_baseline, monitor, run_sweep
+from meetkit.sweep.pipeline import (
+    analyze_recordings,
+    level_meter,
+    load_baseline,
+    monitor,
+    run_sweep,
+)
 from meetkit.sweep.profiles import Band, Profile
 from meetkit.sweep.rtlpower_csv import read_csv
 from meetkit.sweep.simulator import SimulatorServer, load_scenario
@@ -19,7 +25,7 @@ from meetkit.sweep.sources import open_source
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "recordings" / "scenarios" / "mic-phone-radio.json"
 REAL = ROOT / ".." / "shared" / "recordings-real"
-CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc))
+CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC))
 M = 1e6
 
 # a band subset of the profile: the room's three emitters and some ambient stations

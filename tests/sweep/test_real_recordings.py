@@ -11,7 +11,7 @@ from meetkit.clock import FixedClock
 from meetkit.sweep.pipeline import analyze_recordings
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "recordings-real"
-CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.timezone.utc))
+CLOCK = FixedClock(dt.datetime(2026, 11, 27, 9, 0, tzinfo=dt.UTC))
 
 pytestmark = pytest.mark.skipif(not REAL.exists(), reason="../shared/recordings-real is not there")
 

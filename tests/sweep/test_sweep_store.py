@@ -93,7 +93,7 @@ def test_meeting_report_carries_mark_review_and_audit_head(store, clock, team, m
     out = tmp_path / "sweep"
     analyze_recordings([str(REAL / "ism-433MHz-ook-bursts.sigmf-meta")], out, clock=clock, write_pdf=False)
     attached = attach.attach_sweep(store, clock, team.technician, meeting.id, out)
-    remote = [f for f in attach.findings(store, attached.id) if f.state == "suspect"][0]
+    remote = next(f for f in attach.findings(store, attached.id) if f.state == "suspect")
     attach.mark_finding(store, clock, team.technician, remote.id, "resolved", "garage remote in a bag, removed")
     pdf = attach.write_meeting_report(store, clock, team.technician, attached.id, tmp_path / "report.pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -112,10 +112,9 @@ def classify(signal: Signal, *, status: str | None = None) -> Classification:
         if behaviour in _PROFILE[kind][1]:
             score += 0.2 if behaviour == _PROFILE[kind][1][0] else 0.1
         candidates.append((score, kind, band))
-    if not any(k == "fm_transmitter" for _s, k, _b in candidates) and in_room and behaviour != "intermittent" and not bands:
+    if not bands and in_room and behaviour != "intermittent" and _bw_fits("fm_transmitter", bw):
         # a new continuous FM-like carrier outside any allocation: typical of a bug
-        if _bw_fits("fm_transmitter", bw):
-            candidates.append((0.45, "fm_transmitter", None))
+        candidates.append((0.45, "fm_transmitter", None))
     candidates.sort(key=lambda c: -c[0])
     reasons: list[Reason] = []
     label_band = bands[0] if bands else None

@@ -30,7 +30,11 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from meetkit.sweep.analysis.stats import gamma_mean_quantile, maxhold_quantile, per_value
+from meetkit.sweep.analysis.stats import (
+    gamma_mean_quantile,
+    maxhold_quantile,
+    per_value,
+)
 
 F32 = npt.NDArray[np.float32]
 BoolArr = npt.NDArray[np.bool_]

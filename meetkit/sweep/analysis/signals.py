@@ -19,7 +19,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from meetkit.sweep.analysis.detect import DetectSettings, detect_bins, overlap_variance_factor, thresholds
+from meetkit.sweep.analysis.detect import (
+    DetectSettings,
+    detect_bins,
+    overlap_variance_factor,
+    thresholds,
+)
 from meetkit.sweep.analysis.noise import trace_floor
 from meetkit.sweep.analysis.psd import to_db
 from meetkit.sweep.analysis.trace import Trace
@@ -147,7 +152,7 @@ def _split_valleys(level_db: F32, a: int, b: int, split_db: float) -> list[tuple
 def _time(ts: float) -> dt.datetime | None:
     if not math.isfinite(ts):
         return None
-    return dt.datetime.fromtimestamp(ts, tz=dt.timezone.utc)
+    return dt.datetime.fromtimestamp(ts, tz=dt.UTC)
 
 
 def find_signals(
