@@ -76,7 +76,7 @@ def attendee_from_badge(store: Store, clock: Clock, meeting_id: int, text: str) 
     """The attendee a scanned badge names, after every badge check (signature, meeting,
     window, revocation, approval). A refused badge raises with the desk's reason."""
     meeting = get_meeting(store, meeting_id)
-    check = check_token(store, meeting, text, clock.now(), KeyCache(store), direction="out")
+    check = check_token(store, meeting.id, meeting.state, text, clock.now(), KeyCache(store), direction="out")
     if check.verdict is not None or check.attendee is None:
         raise MeetkitError(ErrorCode.INVALID_INPUT, f"badge refused: {check.reason_en}", f"胸卡未通过核验：{check.reason_zh}")
     return check.attendee.id

@@ -25,8 +25,8 @@ from meetkit import audit
 from meetkit.attendees import Attendee, get_attendee
 from meetkit.badges import token as tokens
 from meetkit.clock import Clock, iso, parse_iso
-from meetkit.errors import InvalidInput, NotFound
-from meetkit.meetings import STATE_ZH, Meeting, get_meeting
+from meetkit.errors import InvalidInput
+from meetkit.meetings import STATE_ZH, get_meeting
 from meetkit.operators import Actor, require_role
 from meetkit.store import Store
 from meetkit.store import badges as badge_sql
@@ -118,6 +118,10 @@ class AttendeeBrief:
     def of(cls, attendee: Attendee) -> AttendeeBrief:
         return cls(attendee.id, attendee.name, attendee.unit, attendee.seat, attendee.category, attendee.has_photo)
 
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> AttendeeBrief:
+        return cls(int(row["id"]), row["name"], row["unit"], row["seat"], row["category"], bool(row["has_photo"]))
+
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "unit": self.unit, "seat": self.seat}
 
@@ -162,7 +166,7 @@ class TokenCheck:
     reason_en: str
     reason_zh: str
     claims: tokens.Claims | None = None
-    attendee: Attendee | None = None
+    attendee: AttendeeBrief | None = None
 
 
 class KeyCache:
@@ -183,7 +187,9 @@ class KeyCache:
         return found
 
 
-def check_token(store: Store, meeting: Meeting, text: str, now: dt.datetime, keys: KeyCache, direction: str = "in") -> TokenCheck:
+def check_token(
+    store: Store, meeting_id: int, meeting_state: str, text: str, now: dt.datetime, keys: KeyCache, direction: str = "in"
+) -> TokenCheck:
     """Every check of a badge token except presence; writes nothing."""
     try:
         parsed = tokens.parse(text)
@@ -192,19 +198,19 @@ def check_token(store: Store, meeting: Meeting, text: str, now: dt.datetime, key
     claims = parsed.claims
     public = keys.get(claims.meeting_id, claims.key_no)
     if public is None:
-        if claims.meeting_id != meeting.id:
+        if claims.meeting_id != meeting_id:
             return TokenCheck(Verdict.WRONG_MEETING, f"badge of another meeting ({claims.meeting_id})", "非本会议胸卡，不得入场", claims)
         return TokenCheck(Verdict.BAD_SIGNATURE, "signed with an unknown key: forged or altered", "胸卡签名密钥不明，疑似伪造，不得入场", claims)
     if not parsed.verify(public):
         return TokenCheck(Verdict.BAD_SIGNATURE, "the signature does not verify: forged or altered badge", "胸卡签名无效，疑似伪造或篡改，不得入场", claims)
-    if claims.meeting_id != meeting.id:
+    if claims.meeting_id != meeting_id:
         return TokenCheck(Verdict.WRONG_MEETING, f"badge of another meeting ({claims.meeting_id})", "非本会议胸卡，不得入场", claims)
     open_states = EXIT_STATES if direction == "out" else ENTRY_STATES
-    if meeting.state not in open_states:
+    if meeting_state not in open_states:
         return TokenCheck(
             Verdict.MEETING_NOT_OPEN,
-            f"sign-in is not open: the meeting is {meeting.state}",
-            f"会议当前为“{STATE_ZH.get(meeting.state, meeting.state)}”，未开放签到",
+            f"sign-in is not open: the meeting is {meeting_state}",
+            f"会议当前为“{STATE_ZH.get(meeting_state, meeting_state)}”，未开放签到",
             claims,
         )
     if now < claims.not_before:
@@ -213,13 +219,13 @@ def check_token(store: Store, meeting: Meeting, text: str, now: dt.datetime, key
         )
     if now >= claims.not_after:
         return TokenCheck(Verdict.EXPIRED, f"badge expired at {local_time(claims.not_after)}", f"胸卡已过期（有效期至 {local_time(claims.not_after)}）", claims)
-    badge = badge_sql.badge_by_serial(store, meeting.id, claims.serial)
+    badge = sql.badge_for_desk(store, meeting_id, claims.serial)
     if badge is None or int(badge["attendee_id"]) != claims.attendee_id:
         return TokenCheck(Verdict.REVOKED, "badge serial not on the issue register", "胸卡编号不在制发登记中，不得入场", claims)
-    try:
-        attendee = get_attendee(store, claims.attendee_id, meeting.id)
-    except NotFound:
+    row = sql.attendee_for_desk(store, claims.attendee_id, meeting_id)
+    if row is None:
         return TokenCheck(Verdict.NOT_APPROVED, "attendee not on this meeting's list", "不在本会议参会名单中，不得入场", claims)
+    attendee = AttendeeBrief.from_row(row)
     if badge["revoked_at"]:
         return TokenCheck(
             Verdict.REVOKED,
@@ -228,9 +234,9 @@ def check_token(store: Store, meeting: Meeting, text: str, now: dt.datetime, key
             claims,
             attendee,
         )
-    if attendee.status != "approved":
+    if row["status"] != "approved":
         return TokenCheck(Verdict.NOT_APPROVED, "the attendee is no longer approved", "持卡人未经审定通过或已被取消参会资格，不得入场", claims, attendee)
-    if not attendee.pledged_at:
+    if not row["pledged"]:
         return TokenCheck(Verdict.NOT_APPROVED, "no confidentiality pledge recorded", "持卡人尚未签署保密承诺，不得入场", claims, attendee)
     return TokenCheck(None, "", "", claims, attendee)
 
@@ -281,8 +287,8 @@ class Desk:
             last = sql.last_scan_at_desk(self.store, self.meeting_id, self.desk)
             if last is not None and last["input_digest"] == digest and (now - parse_iso(last["at"])).total_seconds() <= BOUNCE_S:
                 return self._repeat(last)
-            meeting = get_meeting(self.store, self.meeting_id)
-            check = check_token(self.store, meeting, text, now, self.keys, direction)
+            state = sql.meeting_state(self.store, self.meeting_id) or ""
+            check = check_token(self.store, self.meeting_id, state, text, now, self.keys, direction)
             first_seen = first_desk = None
             attendee = check.attendee
             if check.verdict is not None:
@@ -329,7 +335,7 @@ class Desk:
                 details["serial"] = serial
             audit.append(self.store, self.clock, self.actor.name, "desk.scan", f"scan:{scan_id}", details, self.meeting_id)
         return ScanResult(
-            verdict, direction, AttendeeBrief.of(attendee) if attendee else None, first_seen, first_desk,
+            verdict, direction, attendee, first_seen, first_desk,
             reason_en, reason_zh, at, scan_id, serial,
         )
 

@@ -7,6 +7,42 @@ from typing import Any
 
 from meetkit.store.db import Store
 
+
+def _one(store: Store, sql: str, params: Any) -> dict[str, Any] | None:
+    """One row straight from the connection: the sign-in path runs inside its own
+    transaction and skips the per-query savepoint that ``Store.query`` adds."""
+    cursor = store.conn.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return {d[0]: v for d, v in zip(cursor.description, row)}
+
+
+def meeting_state(store: Store, meeting_id: int) -> str | None:
+    row = _one(store, "SELECT state FROM meetings WHERE id = ?", [meeting_id])
+    return str(row["state"]) if row else None
+
+
+def attendee_for_desk(store: Store, attendee_id: int, meeting_id: int) -> dict[str, Any] | None:
+    """What the desk needs about one attendee: who, where they sit, approved, pledged."""
+    return _one(
+        store,
+        "SELECT a.id, a.name, a.unit, a.seat, a.category, a.photo IS NOT NULL AS has_photo, a.status,"
+        " EXISTS (SELECT 1 FROM pledges p WHERE p.attendee_id = a.id) AS pledged"
+        " FROM attendees a WHERE a.id = ? AND a.meeting_id = ?",
+        [attendee_id, meeting_id],
+    )
+
+
+def badge_for_desk(store: Store, meeting_id: int, serial: int) -> dict[str, Any] | None:
+    return _one(
+        store,
+        "SELECT b.id, b.attendee_id, r.at AS revoked_at, r.reason AS revoke_reason FROM badges b"
+        " LEFT JOIN badge_revocations r ON r.badge_id = b.id WHERE b.meeting_id = ? AND b.serial = ?",
+        [meeting_id, serial],
+    )
+
+
 # ---- scans ------------------------------------------------------------------------------
 
 
@@ -21,7 +57,7 @@ def insert_scan(store: Store, row: dict[str, Any]) -> int:
 
 
 def last_scan_at_desk(store: Store, meeting_id: int, desk: str) -> dict[str, Any] | None:
-    return store.query_one("SELECT * FROM scans WHERE meeting_id = ? AND desk = ? ORDER BY id DESC LIMIT 1", [meeting_id, desk])
+    return _one(store, "SELECT * FROM scans WHERE meeting_id = ? AND desk = ? ORDER BY id DESC LIMIT 1", [meeting_id, desk])
 
 
 def recent_scans(store: Store, meeting_id: int, limit: int = 20, desk: str | None = None) -> list[dict[str, Any]]:
@@ -60,8 +96,8 @@ def insert_presence(store: Store, row: dict[str, Any]) -> int:
 
 
 def last_presence(store: Store, meeting_id: int, attendee_id: int) -> dict[str, Any] | None:
-    return store.query_one(
-        "SELECT * FROM presence_events WHERE meeting_id = ? AND attendee_id = ? ORDER BY id DESC LIMIT 1", [meeting_id, attendee_id]
+    return _one(
+        store, "SELECT * FROM presence_events WHERE meeting_id = ? AND attendee_id = ? ORDER BY id DESC LIMIT 1", [meeting_id, attendee_id]
     )
 
 
