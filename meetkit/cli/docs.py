@@ -71,6 +71,7 @@ def register(sub: Sub) -> None:
     p.add_argument("--note", required=True)
     p.add_argument("--reported-to", default="")
     p.add_argument("--measures", default="")
+    p.add_argument("--discovered-at", help="when the loss was discovered (ISO time; default now)")
     p.set_defaults(func=cmd_lost)
 
     p = dsub.add_parser("recover", help="a lost copy is found (找回)")
@@ -236,7 +237,7 @@ def cmd_lost(args: argparse.Namespace, ctx: CliContext) -> int:
 
     inc = incidents.report_lost(
         ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.copy, note=args.note, reported_to=args.reported_to,
-        measures=args.measures,
+        measures=args.measures, discovered_at=args.discovered_at,
     )
     ctx.out(inc.to_json())
     return 0

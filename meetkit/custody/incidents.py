@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from meetkit import audit
-from meetkit.clock import Clock, iso
+from meetkit.clock import Clock, iso, parse_iso
 from meetkit.custody import ledger
 from meetkit.custody.documents import clean_text
-from meetkit.errors import InvalidState, NotFound
+from meetkit.errors import InvalidInput, InvalidState, NotFound
 from meetkit.meetings import get_meeting
 from meetkit.operators import Actor, require_role
 from meetkit.store import Store
@@ -88,20 +88,31 @@ def open_incident(store: Store, clock: Clock, operator: str, copy: ledger.Copy, 
 
 def report_lost(
     store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_ref: str, *,
-    note: str, reported_to: str = "", measures: str = "",
+    note: str, reported_to: str = "", measures: str = "", discovered_at: str | None = None,
 ) -> Incident:
-    """Report a copy lost: a 'lost' event and an incident naming who held it."""
+    """Report a copy lost: a 'lost' event and an incident naming who held it, when the loss
+    was discovered (default: now), whom it was reported to and the remedial measures."""
     get_meeting(store, meeting_id)
     require_role(store, clock, actor, ("secretary", "director"), "custody.lost", f"meeting:{meeting_id}", meeting_id)
     note = clean_text(note, "a note on the loss", "遗失说明", 1000)
     reported_to = clean_text(reported_to, "'reported to'", "报告对象", 200, required=False)
     measures = clean_text(measures, "remedial measures", "补救措施", 1000, required=False)
+    discovered = iso(clock.now())
+    if discovered_at:
+        try:
+            when = parse_iso(discovered_at.strip())
+        except ValueError as err:
+            raise InvalidInput(f"{discovered_at!r} is not a date and time", f"{discovered_at!r} 不是有效的日期时间") from err
+        if when > clock.now():
+            raise InvalidInput("a loss cannot be discovered in the future", "发现时间不能晚于当前时间")
+        discovered = iso(when)
     with store.transaction():
         copy = ledger.resolve_copy(store, meeting_id, copy_ref)
         if copy.state == "lost":
             raise InvalidState(f"copy {copy.code} is already reported lost", f"份号 {copy.code} 已报失")
         incident_id = open_incident(
-            store, clock, actor.name, copy, "lost", reported_to=reported_to, measures=measures, note=note
+            store, clock, actor.name, copy, "lost", reported_to=reported_to, measures=measures, note=note,
+            discovered_at=discovered,
         )
         ledger.append_event(
             store, clock, actor.name, copy, "lost", holder_kind=copy.holder_kind, holder_ref=copy.holder_ref,

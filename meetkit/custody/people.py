@@ -44,7 +44,10 @@ def badge_attendee(store: Store, clock: Clock, meeting_id: int, text: str) -> in
     meeting = get_meeting(store, meeting_id)
     # "out" accepts badges while the meeting is approved, in session or closing (returns
     # happen while a meeting closes).
-    checked = check_token(store, meeting, text, clock.now(), KeyCache(store), direction="out")
+    checked = check_token(
+        store, meeting_id=meeting.id, meeting_state=meeting.state, text=text, now=clock.now(), keys=KeyCache(store),
+        direction="out",
+    )
     if checked.verdict is not None:
         unreadable = checked.verdict == Verdict.MALFORMED
         raise InvalidInput(

@@ -112,4 +112,14 @@ def test_labels_and_report_print_off_the_gui_thread(page_setup, qtbot, tmp_path)
     assert all("秘密 CONFIDENTIAL" in p for p in label_pages)
     assert "秘密 第001份 共20份" in label_pages[0] and "CP-1-00051-" in label_pages[0]
     assert all("Audit head" in p for p in pages_text(tmp_path / "recon.pdf"))
+    # the printed QR codes scan back to the copies' codes
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(tmp_path / "labels.pdf"), str(tmp_path / "sheet")], check=True)
+    image = Image.open(next(tmp_path.glob("sheet*.png")))
+    found = {r.text for r in zxingcpp.read_barcodes(image)}
+    assert found == {codes.format_copy_code(m, n) for n in range(51, 59)}
     assert get_meeting(store, m).level == "机密"
