@@ -1,6 +1,6 @@
 """The scannable code printed on every controlled copy, and telling it apart from a badge.
 
-A copy code reads ``CP-<meeting>-<number>-<check>``, e.g. ``CP-12-00007-K``: the meeting id,
+A copy code reads ``CP-<meeting>-<number>-<check>``, e.g. ``CP-12-00007-N``: the meeting id,
 the copy's number (unique within the meeting, five digits or more) and one check character
 (a position-weighted sum modulo 29 over ``CP<meeting>P<number, five digits>``), which
 catches every single mistyped character and every swap of two characters. The check character is drawn from the badge
