@@ -103,7 +103,7 @@ def write_report(result: SweepResult, path: str | Path, *, clock: Clock, level: 
                 f"首次/最后 First/last seen: {f.first_seen or '—'} / {f.last_seen or '—'}",
                 f"频段 Band: {_band(f)}",
             ] + [f"· {r.zh} / {r.en}" for r in f.reasons]
-            pdf.multi_cell(pdf.epw - 135, 4.2, "\n".join(lines), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(pdf.epw - 135, 4.2, "\n".join(lines), new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.set_y(max(pdf.get_y(), y0 + 57) + 3)
     # all findings
     pdf.add_page()
