@@ -15,6 +15,7 @@ MEETING_PAGES: list[tuple[str, str, str]] = [
     ("Device custody", "meetkit.gui.custody_page", "CustodyPage"),
     ("Checklists", "meetkit.gui.checklist_page", "ChecklistPage"),
     ("Controlled documents", "meetkit.gui.docs_page", "DocsPage"),
+    ("RF sweeps", "meetkit.gui.sweep_tab", "SweepTab"),
 ]
 
 

@@ -67,7 +67,6 @@ class FindingsPanel(QWidget):
         super().__init__(parent)
         self.tr = tr
         self.findings: list[dict[str, Any]] = []
-        self.overrides: dict[float, str] = {}  # freq_hz → status set by the technician (store-backed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
@@ -98,8 +97,14 @@ class FindingsPanel(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self._filling = False
 
-    def status_of(self, f: dict[str, Any]) -> str:
-        return self.overrides.get(round(float(f["freq_hz"]), -2), str(f.get("status", "")))
+    @staticmethod
+    def status_of(f: dict[str, Any]) -> str:
+        """The review state once the technician set one (friendly, resolved, declared), else the
+        analysis status (new, stronger, ambient, friendly, artifact)."""
+        state = f.get("state")
+        if state in ("friendly", "resolved", "declared"):
+            return str(state)
+        return str(f.get("status", ""))
 
     def set_findings(self, findings: list[dict[str, Any]]) -> None:
         self.findings = findings
@@ -127,13 +132,14 @@ class FindingsPanel(QWidget):
         table = self.table
         table.setSortingEnabled(False)
         rows = self.visible()
+        index_of = {id(f): i for i, f in enumerate(self.findings)}
         table.setRowCount(len(rows))
         reselect = -1
         for r, f in enumerate(rows):
             st = self.status_of(f)
             colour = QColor(STATUS_COLOUR.get(st, "#444444"))
             first = NumberItem(f"{f['freq_hz'] / 1e6:.4f}", f["freq_hz"])
-            first.setData(Qt.ItemDataRole.UserRole, f)
+            first.setData(Qt.ItemDataRole.UserRole, index_of[id(f)])  # Qt would hand back a copy of a dict
             status_cell = QTableWidgetItem(tr(STATUS_LABEL.get(st, st)))
             cells = [
                 first,
@@ -172,7 +178,8 @@ class FindingsPanel(QWidget):
         if not rows:
             return None
         item = self.table.item(rows[0].row(), 0)
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        index = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        return self.findings[int(index)] if index is not None and 0 <= int(index) < len(self.findings) else None
 
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)

@@ -34,13 +34,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetkit.errors import MeetkitError
+from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.gui import sweep_backend as backend
 from meetkit.gui.context import GuiContext
 from meetkit.gui.sweep_findings import KIND_LABEL, FindingsPanel
 from meetkit.gui.sweep_meter import LevelMeterPanel
 from meetkit.gui.sweep_plot import SpectrumView
 from meetkit.gui.sweep_worker import LevelMeter, SimulatorHandle, SweepJob, SweepOutcome, SweepRequest, scenario_names
+from meetkit.gui.widgets import run_action
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,8 @@ class SweepStationWindow(QMainWindow):
         self._meter_spec: str | None = None
         self._baseline_shown = False
         self._sweeping = False
+        self.attached: Any = None  # AttachedSweep once the last sweep is attached to a meeting
+        self.opened_report: Path | None = None
         t = ctx.tr
         self.setWindowTitle(t("RF sweep station"))
         self.resize(1480, 940)
@@ -358,7 +361,7 @@ class SweepStationWindow(QMainWindow):
                     self.simulator = SimulatorHandle(request.source_arg, realtime=request.simulator_realtime,
                                                      outside=request.simulator_outside)
             elif request.source_kind == "recording" and not request.source_arg:
-                raise MeetkitError(backend.ErrorCode.INVALID_INPUT, "choose a recording file", "请选择录音文件")
+                raise MeetkitError(ErrorCode.INVALID_INPUT, "choose a recording file", "请选择录音文件")
         except MeetkitError as err:
             self._show_error(err.text(self.ctx.lang))
             return
@@ -374,6 +377,8 @@ class SweepStationWindow(QMainWindow):
         self._shown_findings = -1
         self._baseline_shown = False
         self.last_outcome = None
+        self.attached = None
+        self.attach_note.setText("")
         if self.job is not None:
             self.job.wait(15000)  # the previous job's thread must end before its objects go
         job = SweepJob(request, self.ctx.clock, simulator=self.simulator if request.source_kind == "simulator" else None)
@@ -493,38 +498,106 @@ class SweepStationWindow(QMainWindow):
     def _update_actions(self) -> None:
         t = self.ctx.tr
         attach = backend.attach_service()
-        have_attach = attach is not None
         selected = self.findings.selected() if hasattr(self, "findings") else None
         finished = self.last_outcome is not None and not self.is_sweeping()
-        no_service = t("Needs the sweep attach service (meetkit.sweep.attach), not in this build yet")
+        wrote = finished and self.last_outcome is not None and self.last_outcome.out_dir is not None \
+            and (Path(self.last_outcome.out_dir) / "findings.json").exists()
+        if attach is None:
+            why = t("Needs the sweep attach service (meetkit.sweep.attach), not in this build yet")
+            markable = False
+        elif self.attached is None:
+            why = t("Attach the sweep to a meeting first")
+            markable = False
+        else:
+            markable = selected is not None and selected.get("finding_id") is not None \
+                and selected.get("status") in backend.SUSPECT
+            why = "" if markable else t("Only new or stronger findings are reviewed")
         for b in (self.friendly_button, self.resolved_button, self.declared_button):
-            b.setEnabled(have_attach and finished and selected is not None)
-            b.setToolTip("" if have_attach else no_service)
-        self.attach_button.setEnabled(have_attach and finished and self.meeting.currentData() is not None)
-        self.attach_button.setToolTip("" if have_attach else no_service)
+            b.setEnabled(markable)
+            b.setToolTip(why)
+        can_attach = attach is not None and bool(wrote) and self.meeting.currentData() is not None and self.attached is None
+        self.attach_button.setEnabled(can_attach)
+        if attach is None:
+            self.attach_button.setToolTip(t("Needs the sweep attach service (meetkit.sweep.attach), not in this build yet"))
+        elif not wrote:
+            self.attach_button.setToolTip(t("Only the output folder of a finished sweep can be attached"))
+        elif self.meeting.currentData() is None:
+            self.attach_button.setToolTip(t("Choose a meeting first"))
+        else:
+            self.attach_button.setToolTip("")
         pdf = self.last_outcome.report_pdf if self.last_outcome else None
-        self.report_button.setEnabled(pdf is not None and Path(pdf).exists())
-        if pdf is None and self.last_outcome is not None:
-            self.report_button.setToolTip(t("No report PDF was written for this sweep"))
-
-    def _mark(self, status: str) -> None:
-        f = self.findings.selected()
-        if f is None:
-            return
-        note = ""
-        if status == "resolved":
-            note, ok = QInputDialog.getText(self, self.ctx.tr("Resolved"), self.ctx.tr("What was found and removed?"))
-            if not ok or not note.strip():
-                return
-        self.findings.overrides[round(float(f["freq_hz"]), -2)] = status
-        self.findings.set_findings(self.findings.findings)
+        self.report_button.setEnabled(finished and pdf is not None and Path(pdf).exists())
+        self.report_button.setToolTip("" if pdf is not None else t("No report PDF was written for this sweep"))
 
     def _attach(self) -> None:
-        pass
+        attach = backend.attach_service()
+        outcome = self.last_outcome
+        meeting_id = self.meeting.currentData()
+        if attach is None or outcome is None or outcome.out_dir is None or meeting_id is None:
+            return
+        ctx = self.ctx
+        done = run_action(self, ctx, lambda: attach.attach_sweep(ctx.store, ctx.clock, ctx.actor, int(meeting_id), outcome.out_dir))
+        if done is None:
+            return
+        self.attached = done
+        self._load_review_states()
+        self.attach_note.setText(ctx.tr("Attached to {title}", title=self.meeting.currentText())
+                                 + ctx.tr(" (sweep #{id}, {n} suspect)", id=done.id, n=done.suspects))
+        self._update_actions()
+
+    def _load_review_states(self) -> None:
+        """Stored finding ids and review states, matched to the table's findings by position
+        (both come from the same findings.json, in its order)."""
+        attach = backend.attach_service()
+        if attach is None or self.attached is None:
+            return
+        stored = attach.findings(self.ctx.store, self.attached.id)
+        shown = self.findings.findings
+        if len(stored) != len(shown):
+            log.warning("attached sweep has %d findings, the station shows %d", len(stored), len(shown))
+        for f, item in zip(shown, stored):
+            f["finding_id"] = item.id
+            f["state"] = item.state
+            f["note"] = item.note
+        self.findings.set_findings(shown)
+
+    def _mark(self, state: str) -> None:
+        attach = backend.attach_service()
+        f = self.findings.selected()
+        if attach is None or f is None or f.get("finding_id") is None:
+            return
+        t = self.ctx.tr
+        note = ""
+        if state == "resolved":
+            note, ok = QInputDialog.getText(self, t("Resolved"), t("What was found and removed?"))
+            if not ok or not note.strip():
+                return
+        ctx = self.ctx
+        stored = run_action(self, ctx, lambda: attach.mark_finding(ctx.store, ctx.clock, ctx.actor, int(f["finding_id"]), state, note))
+        if stored is None:
+            return
+        f["state"], f["note"] = stored.state, stored.note
+        self.findings.set_findings(self.findings.findings)
+        self._update_actions()
 
     def _open_report(self) -> None:
-        pdf = self.last_outcome.report_pdf if self.last_outcome else None
+        """The sweep's report; once attached, the meeting's version (its classification mark,
+        the audit head hash and each suspect's review state) written next to it."""
+        outcome = self.last_outcome
+        if outcome is None or outcome.report_pdf is None:
+            return
+        pdf: Path | None = outcome.report_pdf
+        attach = backend.attach_service()
+        if attach is not None and self.attached is not None and outcome.out_dir is not None:
+            ctx = self.ctx
+            target = Path(outcome.out_dir) / f"report-meeting-{self.attached.meeting_id}-sweep-{self.attached.id}.pdf"
+            self.setCursor(Qt.CursorShape.WaitCursor)
+            try:
+                pdf = run_action(self, ctx, lambda: attach.write_meeting_report(ctx.store, ctx.clock, ctx.actor, self.attached.id, target))
+            finally:
+                self.unsetCursor()
         if pdf is not None:
+            self.opened_report = Path(pdf)
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(pdf)))
 
     # -- closing ----------------------------------------------------------------------------

@@ -106,7 +106,14 @@ ZH: dict[str, str] = {
     "The level meter needs a live source (dongle, rtl_tcp or simulator).": "场强计需要实时信号源（接收机、rtl_tcp 或模拟器）。",
     "The receiver is busy sweeping; the level meter starts when you select a finding after the sweep.":
         "接收机正在扫描；扫描结束后选择检测结果即可开始测量。",
+    " (sweep #{id}, {n} suspect)": "（扫描 #{id}，可疑 {n} 条）",
+    "Only new or stronger findings are reviewed": "只有新出现或增强的信号需要处置",
     # meeting tab
+    "Started": "开始时间",
+    "Attached by": "关联人",
+    "Attached at": "关联时间",
+    "Review": "处置",
+    "Suspect": "可疑",
     "RF sweeps": "射频检测",
     "No sweep is attached to this meeting yet.": "本会议尚未关联射频检测。",
 }

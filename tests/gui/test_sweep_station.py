@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 from pathlib import Path
@@ -10,13 +11,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from meetkit import operators
+from meetkit import meetings, operators
+from meetkit.gui.sweep_tab import SweepTab
 from meetkit.gui.app import make_app
 from meetkit.gui.context import GuiContext
 from meetkit.gui.sweep_station import CUSTOM_SPAN, SweepStationWindow
 from meetkit.i18n import Translator
 from meetkit.sweep.simulator import SimulatorServer, find_scenario, load_scenario
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, START
 
 SHOTS = Path(os.environ.get("MEETKIT_SCREENSHOTS", "/tmp/meetkit-shots"))
 
@@ -36,6 +38,8 @@ def app(qapp):
 @pytest.fixture
 def technician(store, clock):
     admin = operators.create_first_admin(store, clock, "admin", PASSWORD)
+    meetings.create_meeting(store, clock, admin, title="市政府法治工作专题会议", level="机密", venue="第一会议室",
+                            starts_at=START, ends_at=START + dt.timedelta(hours=3), chair="张主任")
     return operators.add_operator(store, clock, admin, "technician", PASSWORD, ["technician"])
 
 
@@ -114,6 +118,31 @@ def test_baseline_outside_then_live_room_sweep_zoom_and_level_meter(station, qtb
     assert "dBFS" in w.meter_panel.number.text() and math.isfinite(w.meter_panel.last_level_dbfs)
     assert "QtMultimedia" in w.meter_panel.audio_note.text()
     shot(w, "sweep-station-after")
+
+    # 3. attach to the meeting, declare the walkie-talkie (audited, in the store)
+    assert not w.friendly_button.isEnabled()  # not attached yet
+    w.meeting.setCurrentIndex(1)
+    assert w.attach_button.isEnabled()
+    w.attach_button.click()
+    assert w.attached is not None and w.attached.suspects >= 1
+    assert "已关联" in w.attach_note.text()
+    assert w.findings.selected()["finding_id"] is not None
+    assert w.declared_button.isEnabled()
+    w.declared_button.click()
+    assert w.findings.selected()["state"] == "declared"
+    assert w.findings.table.item(w.findings.table.currentRow(), 1).text() == "已申报"
+    assert not w.attach_button.isEnabled()  # attached once
+
+    # 4. the meeting page's tab lists it
+    tab = SweepTab(w.ctx, w.attached.meeting_id)
+    qtbot.addWidget(tab)
+    tab.resize(1100, 600)
+    tab.show()
+    assert tab.sweeps.rowCount() == 1 and tab.findings.rowCount() == len(w.findings.findings)
+    states = [tab.findings.item(r, 2).text() for r in range(tab.findings.rowCount())]
+    assert "已申报" in states
+    assert ("✔" in tab.gate.text()) == ("可疑" not in states)
+    shot(tab, "sweep-tab")
     assert w.ctx.tr.missing == set(), f"untranslated: {w.ctx.tr.missing}"
 
 
