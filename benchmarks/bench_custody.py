@@ -23,7 +23,7 @@ from meetkit.custody import distribution, documents, ledger, reconcile
 from meetkit.desk.signin import check_in
 from meetkit.store import create_store
 
-START = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
 
 
 def main() -> None:

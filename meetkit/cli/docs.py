@@ -4,7 +4,6 @@ notebooks, recordings). Thin: parse, call meetkit.custody services, print."""
 from __future__ import annotations
 
 import argparse
-
 from typing import Any
 
 from meetkit.cli.context import CliContext, read_secret

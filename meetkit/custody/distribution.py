@@ -14,7 +14,12 @@ from meetkit.clock import Clock
 from meetkit.custody import incidents, ledger
 from meetkit.custody.documents import KEEPERS, clean_text
 from meetkit.custody.people import is_signed_in, resolve_person
-from meetkit.errors import ErrorCode, InvalidState, MeetkitError, NotFound, PermissionDenied
+from meetkit.errors import (
+    ErrorCode,
+    InvalidState,
+    MeetkitError,
+    NotFound,
+)
 from meetkit.meetings import STATE_ZH, get_meeting
 from meetkit.operators import Actor, require_role
 from meetkit.store import Store
@@ -173,6 +178,13 @@ def return_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_
                     "not_issued", f"{copy.code} was never issued: nothing to return", f"{copy.code} 未曾发放，无需收回",
                     copy_id=copy.id,
                 )
+        elif copy.state == "lost":
+            refusal = Refused(
+                "lost",
+                f"{copy.code} was reported lost: record it as found (recover) first, then its incident is closed by the director",
+                f"{copy.code} 已报失：请先登记找回，再由办公室主任关闭该事件",
+                copy_id=copy.id,
+            )
         elif copy.state != "issued":
             refusal = Refused(
                 "not_issued",
@@ -277,4 +289,4 @@ def take_away(
     )
 
 
-__all__ = ["Outcome", "Refused", "issue_copy", "return_copy", "take_away", "PermissionDenied"]
+__all__ = ["Outcome", "Refused", "issue_copy", "return_copy", "take_away"]

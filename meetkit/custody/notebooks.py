@@ -12,7 +12,12 @@ from typing import Any
 from meetkit import audit
 from meetkit.clock import Clock, iso, parse_iso
 from meetkit.custody import ledger
-from meetkit.custody.documents import KEEPERS, check_meeting_open, clean_text, insert_document
+from meetkit.custody.documents import (
+    KEEPERS,
+    check_meeting_open,
+    clean_text,
+    insert_document,
+)
 from meetkit.errors import InvalidInput, InvalidState, NotFound
 from meetkit.levels import parse_level
 from meetkit.meetings import get_meeting

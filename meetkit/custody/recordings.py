@@ -9,8 +9,14 @@ from typing import Any
 
 from meetkit import audit
 from meetkit.clock import Clock, iso, parse_iso
-from meetkit.custody import ledger
-from meetkit.custody.documents import KEEPERS, Document, check_meeting_open, clean_text, get_document, insert_document
+from meetkit.custody.documents import (
+    KEEPERS,
+    Document,
+    check_meeting_open,
+    clean_text,
+    get_document,
+    insert_document,
+)
 from meetkit.errors import InvalidInput, NotFound
 from meetkit.levels import parse_level
 from meetkit.meetings import get_meeting

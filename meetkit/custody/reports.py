@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,4 +281,4 @@ def receipt_lines(outcome_json: dict[str, Any]) -> list[str]:
     ]
 
 
-__all__ = ["KINDS", "Report", "Table", "build", "write", "write_csv", "write_pdf", "receipt_lines", "Sequence"]
+__all__ = ["KINDS", "Report", "Table", "build", "receipt_lines", "write", "write_csv", "write_pdf"]

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
-    QHeaderView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,11 +31,27 @@ from PySide6.QtWidgets import (
 )
 
 from meetkit import audit
-from meetkit.custody import codes, distribution, documents, incidents, labels, ledger, reconcile, reports
+from meetkit.custody import (
+    codes,
+    distribution,
+    documents,
+    incidents,
+    labels,
+    ledger,
+    reconcile,
+    reports,
+)
 from meetkit.custody.people import resolve_person
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
-from meetkit.gui.widgets import fill_table, local_time, make_table, ok_cancel, run_action, selected_keys
+from meetkit.gui.widgets import (
+    fill_table,
+    local_time,
+    make_table,
+    ok_cancel,
+    run_action,
+    selected_keys,
+)
 from meetkit.levels import LEVELS
 from meetkit.meetings import get_meeting
 

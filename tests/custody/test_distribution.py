@@ -5,7 +5,7 @@ import pytest
 from meetkit import audit
 from meetkit.custody import distribution, documents, incidents, ledger, reconcile
 from meetkit.custody.codes import format_copy_code
-from meetkit.errors import InvalidInput, InvalidState, MeetkitError, NotFound
+from meetkit.errors import InvalidInput, MeetkitError, NotFound
 
 
 def _doc(store, clock, team, meeting, copies=5, **kw):

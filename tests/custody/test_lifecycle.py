@@ -3,7 +3,15 @@ from __future__ import annotations
 import pytest
 
 from meetkit import audit
-from meetkit.custody import destruction, distribution, documents, incidents, ledger, notebooks, recordings
+from meetkit.custody import (
+    destruction,
+    distribution,
+    documents,
+    incidents,
+    ledger,
+    notebooks,
+    recordings,
+)
 from meetkit.errors import MeetkitError, NotFound
 from tests.conftest import PASSWORD
 
@@ -87,11 +95,9 @@ def test_recording_needs_consent_first(store, clock, team, approved_meeting, peo
 def test_ledger_is_append_only(store, clock, team, approved_meeting):
     m = approved_meeting.id
     documents.register_document(store, clock, team.secretary, m, title="会议材料", level="机密", copies=1)
-    with pytest.raises(Exception, match="append-only"):
-        with store.transaction():
-            store.execute("UPDATE copy_events SET kind = 'destroyed'")
-    with pytest.raises(Exception, match="append-only"):
-        with store.transaction():
-            store.execute("DELETE FROM copy_events")
+    with pytest.raises(Exception, match="append-only"), store.transaction():
+        store.execute("UPDATE copy_events SET kind = 'destroyed'")
+    with pytest.raises(Exception, match="append-only"), store.transaction():
+        store.execute("DELETE FROM copy_events")
 
 

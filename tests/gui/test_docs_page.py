@@ -99,7 +99,7 @@ def test_scan_badge_then_copy_or_copy_then_badge(page_setup, qtbot):
 
 
 def test_labels_and_report_print_off_the_gui_thread(page_setup, qtbot, tmp_path):
-    page, store, m, badges, tr = page_setup
+    page, store, m, _badges, _tr = page_setup
     doc = documents.list_documents(store, m)[1]
     page.print_labels(doc.id, str(tmp_path / "labels.pdf"))
     qtbot.waitUntil(lambda: "已保存" in page.status.text(), timeout=60000)
