@@ -3,10 +3,9 @@
 Builds an encrypted store with one meeting of 1,000 approved, pledged attendees (names of 2 to
 20 characters, every tenth with a photo), issues their badges, then times
 ``print_badges(..., layout="a4-8up")`` (read, draw at 300 dpi, write the PDF, record the
-print history) and reports the wall time and the peak resident memory of this process and of
-the largest drawing worker.
+print history) and reports the wall time, the CPU time and the peak resident memory.
 
-    .venv/bin/python benchmarks/bench_badges.py [--badges 1000] [--workers 2]
+    .venv/bin/python benchmarks/bench_badges.py [--badges 1000] [--out FILE.pdf]
 
 Targets: <= 15 s wall, <= 500 MB peak.
 """
@@ -78,7 +77,6 @@ def build(path: Path, n: int) -> tuple[object, object, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--badges", type=int, default=1000)
-    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", help="keep the PDF here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,16 +85,14 @@ def main() -> None:
         before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t0 = time.perf_counter()
         cpu0 = time.process_time()
-        result = print_badges(store, SystemClock(), secretary, meeting_id, out, "a4-8up", workers=args.workers)  # type: ignore[arg-type]
+        result = print_badges(store, SystemClock(), secretary, meeting_id, out, "a4-8up")  # type: ignore[arg-type]
         wall = time.perf_counter() - t0
         cpu = time.process_time() - cpu0
         self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         size_mb = out.stat().st_size / 1e6
         store.close()  # type: ignore[attr-defined]
-    print(f"{result.badges} badges, {result.pages} A4 pages, PDF {size_mb:.0f} MB, workers {args.workers}: "
-          f"wall {wall:.1f} s (main process CPU {cpu:.1f} s); peak RSS main {self_mb:.0f} MB "
-          f"(before printing {before_mb:.0f} MB), largest worker {child_mb:.0f} MB "
+    print(f"{result.badges} badges, {result.pages} A4 pages, PDF {size_mb:.0f} MB: "
+          f"wall {wall:.1f} s (CPU {cpu:.1f} s); peak RSS {self_mb:.0f} MB (before printing {before_mb:.0f} MB) "
           f"(targets: <= 15 s, <= 500 MB); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 

@@ -8,7 +8,6 @@ PDF (any thread, no store access), :func:`finish_print` records the print histor
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,10 +34,6 @@ class PrintJob:
     printed_by: str
 
 
-def default_workers() -> int:
-    return max(1, min(2, os.cpu_count() or 1))
-
-
 def prepare_print(
     store: Store, clock: Clock, actor: Actor, meeting_id: int, layout: str = "a4-8up", attendee_ids: list[int] | None = None
 ) -> PrintJob:
@@ -54,13 +49,11 @@ def prepare_print(
 
 
 def render_job(
-    job: PrintJob, out: str | Path, *, png_dir: str | Path | None = None, workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    job: PrintJob, out: str | Path, *, png_dir: str | Path | None = None, progress: Callable[[int], None] | None = None,
 ) -> SheetResult:
     return write_sheets(
         out, job.items, job.layout, level=job.meeting.level, title=f"{job.meeting.title} · 胸卡", head_hash=job.head_hash,
-        printed_at=job.printed_at, printed_by=job.printed_by, png_dir=png_dir,
-        workers=default_workers() if workers is None else workers, progress=progress,
+        printed_at=job.printed_at, printed_by=job.printed_by, png_dir=png_dir, progress=progress,
     )
 
 
@@ -78,12 +71,11 @@ def print_badges(
     *,
     attendee_ids: list[int] | None = None,
     png_dir: str | Path | None = None,
-    workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> SheetResult:
     """Write the active badges (of everyone, or of the given attendees) to a PDF and record
     each as a first print or a reprint."""
     job = prepare_print(store, clock, actor, meeting_id, layout, attendee_ids)
-    result = render_job(job, out, png_dir=png_dir, workers=workers, progress=progress)
+    result = render_job(job, out, png_dir=png_dir, progress=progress)
     finish_print(store, clock, actor, job)
     return result

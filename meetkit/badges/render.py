@@ -62,6 +62,33 @@ LAYOUT = Layout()
 
 
 @dataclass(frozen=True)
+class TextItem:
+    """One line of text: ``x_mm`` is its left edge (or centre), ``baseline_mm`` its baseline,
+    ``size_px`` the font size at the renderer's dpi."""
+
+    text: str
+    x_mm: float
+    baseline_mm: float
+    size_px: int
+    weight: str
+    colour: tuple[int, int, int]
+    centre: bool
+
+
+@dataclass(frozen=True)
+class Chip:
+    box: Box
+    colour: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class BadgePlan:
+    texts: tuple[TextItem, ...]
+    chip: Chip | None
+    photo_box: Box | None
+
+
+@dataclass(frozen=True)
 class BadgeData:
     """What is printed on one badge."""
 
@@ -187,68 +214,98 @@ class BadgeRenderer:
             self._base_key, self._base_image = key, image
         return self._base_image.copy()
 
-    def render(self, data: BadgeData, with_qr: bool = True) -> Image.Image:
-        """The whole badge at ``self.dpi``; without the QR when a sheet places it separately."""
+    def plan(self, data: BadgeData) -> BadgePlan:
+        """Where every per-badge string goes (sizes measured with the real font): the one
+        layout both the Pillow image and the vector PDF are drawn from."""
         L = self.layout
-        image = self._base(data.level, data.meeting_title)
-        draw = ImageDraw.Draw(image)
         colour = LEVEL_COLOUR.get(data.level, GREY)
-
-        self._text_block(draw, data.name, L.name, "bold", self.px(10.5), (0, 0, 0), centre=True, min_single_px=self.px(6.0))
-
+        texts: list[TextItem] = []
+        texts += self.text_items(data.name, L.name, "bold", self.px(10.5), (0, 0, 0), centre=True, min_single_px=self.px(6.0))
         left = L.photo.x
+        photo_box = None
         if data.photo:
-            self._paste_photo(image, data.photo, L.photo)
+            photo_box = L.photo
             left = L.photo.x + L.photo.w + 2.0
         text_w = L.text_right - left
-        self._text_block(draw, data.unit, Box(left, L.text_top, text_w, 8.0), "bold", self.px(3.6), INK)
+        texts += self.text_items(data.unit, Box(left, L.text_top, text_w, 8.0), "bold", self.px(3.6), INK)
+        chip = None
         if data.category:
-            chip = Box(left, L.text_top + 8.6, 0, 4.8)
-            self._chip(draw, data.category, chip, colour)
+            size = self.px(3.2)
+            pad_mm = 1.2
+            width_mm = self.font(size, "bold").getlength(data.category) * 25.4 / self.dpi + 2 * pad_mm
+            chip = Chip(Box(left, L.text_top + 8.6, width_mm, 4.8), colour)
+            texts += self.text_items(data.category, chip.box, "bold", size, (255, 255, 255), centre=True, max_lines=1)
         if data.seat:
-            self._text_block(draw, f"座位 {data.seat}", Box(left, L.text_top + 13.8, text_w, 4.6), "bold", self.px(4.0), INK, max_lines=1)
-        self._text_block(draw, f"No. {data.serial_text}", Box(left, L.text_top + 18.5, text_w, 2.6), "regular", self.px(2.4), GREY, max_lines=1)
+            texts += self.text_items(f"座位 {data.seat}", Box(left, L.text_top + 13.8, text_w, 4.6), "bold", self.px(4.0), INK, max_lines=1)
+        texts += self.text_items(f"No. {data.serial_text}", Box(left, L.text_top + 18.5, text_w, 2.6), "regular", self.px(2.4), GREY, max_lines=1)
+        return BadgePlan(tuple(texts), chip, photo_box)
 
+    def render(self, data: BadgeData, with_qr: bool = True) -> Image.Image:
+        """The whole badge at ``self.dpi`` (preview, PNG files)."""
+        image = self._base(data.level, data.meeting_title)
+        draw = ImageDraw.Draw(image)
+        plan = self.plan(data)
+        if plan.chip is not None:
+            b = plan.chip.box
+            draw.rounded_rectangle(
+                [self.px(b.x), self.px(b.y), self.px(b.x + b.w), self.px(b.y + b.h)], radius=self.px(1.0), fill=plan.chip.colour
+            )
+        self.draw_texts(draw, plan.texts)
+        if plan.photo_box is not None and data.photo:
+            picture = self.photo_image(data.photo, plan.photo_box)
+            if picture is not None:
+                image.paste(picture, (self.px(plan.photo_box.x), self.px(plan.photo_box.y)))
         if with_qr:
-            q = L.qr
+            q = self.layout.qr
             qr = qr_image(data.token).resize((self.px(q.w), self.px(q.h)), Image.NEAREST)
             image.paste(qr, (self.px(q.x), self.px(q.y)))
         return image
+
+    def text_items(
+        self, text: str, box: Box, weight: str, max_px: int, fill: tuple[int, int, int],
+        centre: bool = False, max_lines: int = 2, min_single_px: int = 0,
+    ) -> list[TextItem]:
+        """``text`` fitted into ``box``: one item per line, positioned by its baseline."""
+        bw, bh = self.px(box.w), self.px(box.h)
+        lines, size = self.fit(text, bw, bh, weight, max_px, max_lines, min_single_px)
+        if not lines:
+            return []
+        ascent, descent = self.font(size, weight).getmetrics()
+        line_h = size * 1.18
+        top = self.px(box.y) + (bh - line_h * len(lines)) / 2
+        mm = 25.4 / self.dpi
+        items = []
+        for i, line in enumerate(lines):
+            middle = top + line_h * (i + 0.5)
+            baseline = middle + (ascent - descent) / 2
+            x = box.x + box.w / 2 if centre else box.x
+            items.append(TextItem(line, x, baseline * mm, size, weight, fill, centre))
+        return items
+
+    def draw_texts(self, draw: ImageDraw.ImageDraw, items: tuple[TextItem, ...] | list[TextItem]) -> None:
+        for item in items:
+            font = self.font(item.size_px, item.weight)
+            anchor = "ms" if item.centre else "ls"
+            draw.text((self.px(item.x_mm), item.baseline_mm * self.dpi / 25.4), item.text, font=font, fill=item.colour, anchor=anchor)
 
     def _text_block(
         self, draw: ImageDraw.ImageDraw, text: str, box: Box, weight: str, max_px: int, fill: tuple[int, int, int],
         centre: bool = False, max_lines: int = 2, min_single_px: int = 0,
     ) -> None:
-        bw, bh = self.px(box.w), self.px(box.h)
-        lines, size = self.fit(text, bw, bh, weight, max_px, max_lines, min_single_px)
-        if not lines:
-            return
-        font = self.font(size, weight)
-        line_h = size * 1.18
-        top = self.px(box.y) + (bh - line_h * len(lines)) / 2
-        for i, line in enumerate(lines):
-            y = top + line_h * (i + 0.5)
-            if centre:
-                draw.text((self.px(box.x) + bw / 2, y), line, font=font, fill=fill, anchor="mm")
-            else:
-                draw.text((self.px(box.x), y), line, font=font, fill=fill, anchor="lm")
+        self.draw_texts(draw, self.text_items(text, box, weight, max_px, fill, centre, max_lines, min_single_px))
 
-    def _chip(self, draw: ImageDraw.ImageDraw, text: str, box: Box, colour: tuple[int, int, int]) -> None:
-        size = self.px(3.2)
-        font = self.font(size, "bold")
-        pad = self.px(1.2)
-        w = font.getlength(text) + 2 * pad
-        x0, y0 = self.px(box.x), self.px(box.y)
-        draw.rounded_rectangle([x0, y0, x0 + w, y0 + self.px(box.h)], radius=self.px(1.0), fill=colour)
-        draw.text((x0 + w / 2, y0 + self.px(box.h) / 2), text, font=font, fill=(255, 255, 255), anchor="mm")
-
-    def _paste_photo(self, image: Image.Image, photo: bytes, box: Box) -> None:
+    def photo_image(self, photo: bytes, box: Box) -> Image.Image | None:
         try:
             with Image.open(io.BytesIO(photo)) as raw:
-                picture = ImageOps.fit(ImageOps.exif_transpose(raw).convert("RGB"), (self.px(box.w), self.px(box.h)))
+                return ImageOps.fit(ImageOps.exif_transpose(raw).convert("RGB"), (self.px(box.w), self.px(box.h)))
         except (OSError, ValueError, Image.DecompressionBombError):
-            return  # an unreadable photo is left off rather than stopping a print run
-        image.paste(picture, (self.px(box.x), self.px(box.y)))
+            return None  # an unreadable photo is left off rather than stopping a print run
+
+    def base_png(self, level: str, title: str) -> bytes:
+        """Banner, title and rule as a PNG (the same for every badge of a meeting)."""
+        out = io.BytesIO()
+        self._base(level, title).save(out, "PNG", dpi=(self.dpi, self.dpi))
+        return out.getvalue()
 
 
 def _two_line_splits(text: str) -> list[list[str]]:

@@ -44,7 +44,6 @@ def register(sub: Sub) -> None:
     pr.add_argument("--out", required=True, help="the PDF file to write")
     pr.add_argument("--png", metavar="DIR", help="also write one PNG per badge into DIR")
     pr.add_argument("--attendee", type=int, action="append", metavar="ID", help="only these attendees (repeatable)")
-    pr.add_argument("--workers", type=int, help="drawing processes (default: up to 2)")
     pr.set_defaults(func=cmd_print)
 
     k = g.add_parser("export-key", help="write the meeting's public verification key (never the private key)")
@@ -82,7 +81,7 @@ def cmd_revoke(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_print(args: argparse.Namespace, ctx: CliContext) -> int:
     result = print_badges(
         ctx.store(), ctx.clock, ctx.actor(), args.meeting, args.out, args.layout,
-        attendee_ids=args.attendee, png_dir=args.png, workers=args.workers,
+        attendee_ids=args.attendee, png_dir=args.png,
     )
     ctx.out({"pdf": str(result.path), "layout": result.layout, "badges": result.badges, "pages": result.pages,
              "png": [str(p) for p in result.png_files]})

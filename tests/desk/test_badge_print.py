@@ -34,7 +34,7 @@ def test_a4_sheet_every_qr_decodes_and_verifies(store, clock, team, approved_mee
     badges = list_badges(store, approved_meeting.id)
     assert len(badges) == 8
     pdf = tmp_path / "sheet.pdf"
-    result = print_badges(store, clock, team.secretary, approved_meeting.id, pdf, "a4-8up", png_dir=tmp_path / "png", workers=1)
+    result = print_badges(store, clock, team.secretary, approved_meeting.id, pdf, "a4-8up", png_dir=tmp_path / "png")
     assert (result.badges, result.pages) == (8, 1)
     decoded = decode_all(rasterize(pdf, tmp_path))
     assert sorted(decoded) == sorted(b.token for b in badges)
@@ -55,12 +55,12 @@ def test_a4_sheet_every_qr_decodes_and_verifies(store, clock, team, approved_mee
 def test_cr80_cards_and_print_history(store, clock, team, approved_meeting, tmp_path):
     ids = [b.attendee_id for b in list_badges(store, approved_meeting.id)[:3]]
     pdf = tmp_path / "cards.pdf"
-    first = print_badges(store, clock, team.secretary, approved_meeting.id, pdf, "cr80", attendee_ids=ids, workers=1)
+    first = print_badges(store, clock, team.secretary, approved_meeting.id, pdf, "cr80", attendee_ids=ids)
     assert first.pages == 3
     decoded = decode_all(rasterize(pdf, tmp_path))
     assert len(decoded) == 3
     reissue(store, clock, team.secretary, approved_meeting.id, ids[0], "遗失")
-    print_badges(store, clock, team.secretary, approved_meeting.id, tmp_path / "again.pdf", "cr80", attendee_ids=ids, workers=1)
+    print_badges(store, clock, team.secretary, approved_meeting.id, tmp_path / "again.pdf", "cr80", attendee_ids=ids)
     history = print_history(store, approved_meeting.id)
     assert [h["reprint"] for h in history] == [0, 0, 0, 1, 1, 0]  # the reissued badge (new serial, last) is a first print
     assert len({h["serial"] for h in history}) == 4
