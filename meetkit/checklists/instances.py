@@ -194,10 +194,14 @@ def required_signers(meeting: Meeting) -> int:
 # ---- controlled copies on post-meeting checklists ---------------------------------------------
 
 
-def copies_for_room(store: Store, meeting_id: int, room: RoomRef) -> list[links.CopyRef] | None:
+def copies_for_room(
+    store: Store, meeting_id: int, room: RoomRef, out: list[links.CopyRef] | None = None
+) -> list[links.CopyRef] | None:
     """Copies still out that this room's check must look for: a lodging room, the copies held
-    by the attendees assigned to it; the main meeting room (or the venue), every copy still out."""
-    out = links.outstanding_copies(store, meeting_id)
+    by the attendees assigned to it; the main meeting room (or the venue), every copy still out.
+    ``out``: the meeting's copies still out, when the caller has them already."""
+    if out is None:
+        out = links.outstanding_copies(store, meeting_id)
     if out is None:
         return None
     if room.kind == "lodging":
@@ -218,14 +222,14 @@ def copy_item_def(copy: links.CopyRef) -> ItemDef:
     )
 
 
-def sync_copy_items(store: Store, clock: Clock, checklist_id: int) -> list[int]:
+def sync_copy_items(store: Store, clock: Clock, checklist_id: int, out: list[links.CopyRef] | None = None) -> list[int]:
     """Add items for copies that are still out and not yet on this post-meeting checklist.
     Call inside a transaction. Returns the new item ids."""
     row = sql.get_checklist(store, checklist_id)
     if row is None or row["kind"] != "post":
         return []
     room = RoomRef(row["room_id"], row["room_name"], row["room_kind"])
-    copies = copies_for_room(store, int(row["meeting_id"]), room)
+    copies = copies_for_room(store, int(row["meeting_id"]), room, out)
     if not copies:
         return []
     have = {int(i["copy_id"]) for i in sql.items(store, checklist_id) if i["copy_id"] is not None}
@@ -278,6 +282,7 @@ def create_checklists(
     high = is_high(meeting.level)
     created: list[int] = []
     with store.transaction():
+        out = links.outstanding_copies(store, meeting_id) if kind == "post" else None
         existing = sql.checklists_for_meeting(store, meeting_id, kind)
         for room in target_rooms(store, meeting, kind):
             if _has_checklist(existing, room):
@@ -295,7 +300,7 @@ def create_checklists(
                 if item.applies_to(room.kind, high):
                     position += 1
                     _insert_item(store, clock, checklist_id, position, item)
-            copy_items = sync_copy_items(store, clock, checklist_id)
+            copy_items = sync_copy_items(store, clock, checklist_id, out)
             audit.append(
                 store, clock, actor.name, "checklist.create", f"checklist:{checklist_id}",
                 {"kind": kind, "room_id": room.id, "template": template.name, "items": position + len(copy_items), "copy_items": len(copy_items)},

@@ -25,6 +25,21 @@ BEIJING = dt.timezone(dt.timedelta(hours=8))
 OUTCOME_TEXT = {"pass": "合格 pass", "fail": "不合格 FAIL", "na": "不适用 n/a", None: "未检查 —"}
 
 
+def table(pdf: MarkedPdf, headers: list[str], rows: list[list[str]], widths: list[float] | None = None, font_size: float = 8) -> None:
+    """``pdf.table`` starting on a fresh page when the header and a first row would not fit
+    (the base table draws its header cell by cell, so a header at the foot of a page would be
+    split across pages)."""
+    if pdf.get_y() + 22 > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.table(headers, rows, widths, font_size=font_size)
+
+
+def keep_together(pdf: MarkedPdf, needed_mm: float) -> None:
+    """Start a new page unless ``needed_mm`` of height is left."""
+    if pdf.get_y() + needed_mm > pdf.page_break_trigger:
+        pdf.add_page()
+
+
 def local(at: str | None) -> str:
     """Stored UTC text as Beijing time for print, e.g. '2026-11-30 09:05'."""
     if not at:
@@ -59,7 +74,13 @@ def sign_text(view: ChecklistView, multiline: bool = False) -> str:
     return f"{head} · {signers}"
 
 
-def render_checklist(pdf: MarkedPdf, store: Store, view: ChecklistView, followups: list[Followup], with_photos: bool = True) -> None:
+def render_checklist(
+    pdf: MarkedPdf, store: Store, view: ChecklistView, followups: list[Followup], with_photos: bool = True, compact: bool = False
+) -> None:
+    """One checklist. ``compact`` (the dossier): one table of the items worth reading (not
+    passed, with a note or photos, controlled copies), item text in Chinese only, and a line
+    counting the plain passes; the checklist's own report prints every item in both languages."""
+    keep_together(pdf, 70)
     pdf.heading(f"{view.title_zh}：{view.room_name}", 14)
     pdf.paragraph(f"{view.title_en} · {view.room_name}")
     pdf.key_values([
@@ -71,8 +92,24 @@ def render_checklist(pdf: MarkedPdf, store: Store, view: ChecklistView, followup
     ])
     for operator, at, reason in view.sign.reopenings:
         pdf.paragraph(f"重新打开 Reopened {local(at)} · {operator} · 理由 reason: {reason}", 8.5)
+    if compact:
+        worth = [i for i in view.items if not i.auto and (i.outcome != "pass" or i.note or i.photo_ids or i.copy_found)]
+        rows = [
+            [str(i.position), i.zh, OUTCOME_TEXT[i.outcome] + (" · 已找回" if i.copy_found else ""),
+             i.note + (f"（照片 {len(i.photo_ids)} 张）" if i.photo_ids else ""),
+             f"{i.operator or ''} {local(i.at) if i.at else ''}".strip() or ("账簿 ledger" if i.auto else "—")]
+            for i in worth
+        ]
+        if rows:
+            table(pdf, ["No.", "检查项 Item", "结果 Result", "备注 Note", "检查人/时间 By"], rows, [9, 80, 24, 40, 33], font_size=7.5)
+        settled = sum(1 for i in view.items if i.auto)
+        plain = len(view.items) - len(worth) - settled
+        if plain:
+            pdf.paragraph(f"其余 {plain} 项均合格，无备注。The other {plain} item(s) passed without a note.", 8.5)
+        if settled:
+            pdf.paragraph(f"另有 {settled} 份受控文件已由文件登记簿确认收回。{settled} controlled cop(ies) settled by the custody ledger.", 8.5)
     sections: list[tuple[str, list]] = []
-    for item in view.items:
+    for item in view.items if not compact else ():
         title = f"{item.section_zh} {item.section_en}".strip() or "检查项 Items"
         if not sections or sections[-1][0] != title:
             sections.append((title, []))
@@ -82,12 +119,13 @@ def render_checklist(pdf: MarkedPdf, store: Store, view: ChecklistView, followup
         sections[-1][1].append([str(item.position), f"{item.zh}\n{item.en}", result, note, who])
     for title, rows in sections:
         pdf.subheading(title)
-        pdf.table(["No.", "检查项 Item", "结果 Result", "备注 Note", "检查人/时间 By"], rows, [9, 80, 24, 40, 33], font_size=8)
+        table(pdf, ["No.", "检查项 Item", "结果 Result", "备注 Note", "检查人/时间 By"], rows, [9, 80, 24, 40, 33], font_size=8)
     if with_photos:
         render_photos(pdf, store, view)
     if followups:
         pdf.subheading("跟进事项 Follow-ups")
-        pdf.table(
+        table(
+            pdf,
             ["No.", "事项 What", "负责人/期限 Owner", "处理 Resolution"],
             [[str(f.id), f.description, f"{f.owner}\n{local(f.due_at)}",
               f"{f.resolved_by} {local(f.resolved_at)}\n{f.resolution}" if not f.open else "未处理 OPEN"] for f in followups],
@@ -158,7 +196,7 @@ def summary_pdf(store: Store, clock: Clock, actor: Actor | None, meeting_id: int
     pdf.heading("检查表汇总 Checklist summary")
     pdf.key_values(meeting_lines(meeting))
     if views:
-        pdf.table(SUMMARY_HEADERS, summary_rows(views), SUMMARY_WIDTHS, font_size=8)
+        table(pdf, SUMMARY_HEADERS, summary_rows(views), SUMMARY_WIDTHS, font_size=8)
     else:
         pdf.paragraph("尚未建立检查表。No checklist has been made yet.")
     status = sweep_status(store, meeting_id)
@@ -167,7 +205,8 @@ def summary_pdf(store: Store, clock: Clock, actor: Actor | None, meeting_id: int
     followups = list_followups(store, meeting_id)
     if followups:
         pdf.subheading("跟进事项 Follow-ups")
-        pdf.table(
+        table(
+            pdf,
             ["No.", "检查表", "事项 What", "负责人/期限 Owner", "状态 State"],
             [[str(f.id), str(f.checklist_id), f.description, f"{f.owner}\n{local(f.due_at)}",
               "未处理 OPEN" if f.open else f"已处理 {f.resolved_by} {local(f.resolved_at)}\n{f.resolution}"] for f in followups],

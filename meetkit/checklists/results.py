@@ -193,7 +193,7 @@ def record_result(
         if outcome == "fail" and all(f.item_id != item.id for f in list_followups(store, meeting_id, checklist_id, only_open=True)):
             followup_id = open_followup(
                 store, clock, actor, meeting_id=meeting_id, checklist_id=checklist_id, item_id=item.id, result_id=result_id,
-                description=f"{view.room_name} · {item.zh} / {item.en}: {note}",
+                description=f"{view.room_name} · {item.position}. {item.zh}：{note}",
                 owner=(followup_owner or actor.name).strip(),
                 due_at=followup_due or default_due(meeting, view.kind, clock.now()),
             )

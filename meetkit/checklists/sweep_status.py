@@ -72,7 +72,7 @@ def _from_manual_item(store: Store, meeting_id: int) -> SweepStatus:
         "manual", True, report_ref=refs,
         summary_en=f"sweep report {refs} recorded on the pre-meeting checklist, no unresolved findings",
         summary_zh=f"会前检查表已记录频谱检测报告 {refs}，无未处置的发现",
-        details=tuple(f"{r}: {i.note} ({i.operator}, {i.at})" for r, i in passed), at=last.at or "", operator=last.operator or "",
+        details=tuple(f"{r}: {i.note}（{i.operator}）" for r, i in passed), at=last.at or "", operator=last.operator or "",
     )
 
 

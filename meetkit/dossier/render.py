@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from meetkit.checklists import links
-from meetkit.checklists.reports import SUMMARY_HEADERS, SUMMARY_WIDTHS, local, meeting_lines, new_pdf, render_checklist, summary_rows
+from meetkit.checklists.reports import SUMMARY_HEADERS, SUMMARY_WIDTHS, local, meeting_lines, new_pdf, render_checklist, summary_rows, table
 from meetkit.clock import Clock
 from meetkit.dossier.collect import ApprovalFacts, AuditFacts, ChecklistFacts, Dossier, Section, collect
 from meetkit.meetings import STATE_ZH, Meeting
@@ -45,7 +45,7 @@ def _part(pdf: MarkedPdf, part: links.Part) -> None:
         pdf.key_values(list(part.pairs))
     if part.headers:
         if part.rows:
-            pdf.table(list(part.headers), [list(r) for r in part.rows], list(part.widths) or None, font_size=8)
+            table(pdf, list(part.headers), [list(r) for r in part.rows], list(part.widths) or None, font_size=8)
         else:
             pdf.paragraph("无记录。None.")
     for note in part.notes:
@@ -56,10 +56,10 @@ def _checklists(pdf: MarkedPdf, store: Store, facts: ChecklistFacts) -> None:
     if not facts.views:
         pdf.paragraph("尚未建立检查表。No checklist was made.")
         return
-    pdf.table(SUMMARY_HEADERS, summary_rows(facts.views), SUMMARY_WIDTHS, font_size=8)
+    table(pdf, SUMMARY_HEADERS, summary_rows(facts.views), SUMMARY_WIDTHS, font_size=8)
     for view in facts.views:
         pdf.ln(2)
-        render_checklist(pdf, store, view, [f for f in facts.followups if f.checklist_id == view.id])
+        render_checklist(pdf, store, view, [f for f in facts.followups if f.checklist_id == view.id], compact=True)
 
 
 def _sweep(pdf: MarkedPdf, status: object) -> None:
@@ -84,7 +84,8 @@ def _overrides(pdf: MarkedPdf, transitions: list[dict[str, object]]) -> None:
         pdf.set_text_color(176, 0, 32)
         pdf.paragraph(f"主持领导越过关卡 {len(overrides)} 次。The chair overrode a gate {len(overrides)} time(s).", 10)
         pdf.set_text_color(0, 0, 0)
-        pdf.table(
+        table(
+            pdf,
             ["时间 At", "变更 Change", "操作人 By", "越过的关卡 Gates passed", "理由 Reason"],
             [[local(str(t["at"])), f"{t['from_state']} → {t['to_state']}", str(t["operator"]),
               "\n".join(f"{b['zh']}" for b in t["blockers"]) or "—", str(t["override_reason"])] for t in overrides],  # type: ignore[union-attr]
@@ -93,7 +94,8 @@ def _overrides(pdf: MarkedPdf, transitions: list[dict[str, object]]) -> None:
     else:
         pdf.paragraph("无越过关卡的情况。No gate was overridden.")
     pdf.subheading("状态变更 State changes")
-    pdf.table(
+    table(
+            pdf,
         ["时间 At", "从 From", "到 To", "操作人 By", "越过 Override"],
         [[local(str(t["at"])), f"{STATE_ZH.get(str(t['from_state']), '')} {t['from_state']}", f"{STATE_ZH.get(str(t['to_state']), '')} {t['to_state']}",
           str(t["operator"]), "是 yes" if t.get("override_reason") else ""] for t in transitions],
