@@ -114,6 +114,28 @@ class RegisterDialog(QDialog):
         form.addRow(buttons)
 
 
+class FieldsDialog(QDialog):
+    """A small form of labelled text fields."""
+
+    def __init__(self, ctx: GuiContext, title: str, fields: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        self.edits: list[QLineEdit] = []
+        for label in fields:
+            edit = QLineEdit()
+            edit.setMinimumWidth(320)
+            self.edits.append(edit)
+            form.addRow(label, edit)
+        buttons = ok_cancel(ctx.tr, "OK")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> list[str]:
+        return [e.text() for e in self.edits]
+
+
 class DocsPage(QWidget):
     def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -180,6 +202,10 @@ class DocsPage(QWidget):
         alert_font.setPointSize(12)
         self.alerts.setFont(alert_font)
         alert_layout.addWidget(self.alerts)
+        self.close_incident_button = QPushButton(t("Close incident… (director)"))
+        self.close_incident_button.clicked.connect(self.on_close_incident)
+        self.close_incident_button.setEnabled(self.ctx.actor.has("director"))
+        alert_layout.addWidget(self.close_incident_button)
         top = QHBoxLayout()
         top.addWidget(scan_box, 3)
         top.addWidget(alert_box, 2)
@@ -200,7 +226,17 @@ class DocsPage(QWidget):
         left = QGroupBox(t("Documents and reconciliation"))
         QVBoxLayout(left).addWidget(self.docs_table)
         right = QGroupBox(t("Outstanding copies"))
-        QVBoxLayout(right).addWidget(self.out_table)
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.out_table)
+        out_buttons = QHBoxLayout()
+        self.take_away_button = QPushButton(t("Register take-away…"))
+        self.lost_button = QPushButton(t("Report lost…"))
+        self.take_away_button.clicked.connect(self.on_take_away)
+        self.lost_button.clicked.connect(self.on_lost)
+        out_buttons.addWidget(self.take_away_button)
+        out_buttons.addWidget(self.lost_button)
+        out_buttons.addStretch(1)
+        right_layout.addLayout(out_buttons)
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([700, 560])
@@ -369,6 +405,67 @@ class DocsPage(QWidget):
         report = reports.reconciliation_report(self.ctx.store, self.meeting_id)
         head, now, who = audit.head_hash(self.ctx.store), self.ctx.clock.now(), self.ctx.actor.name
         self._start(lambda: reports.render_pdf(report, path, head, now, who), Path(path).name)
+
+    def _selected_copy(self) -> int | None:
+        keys = selected_keys(self.out_table)
+        if not keys:
+            self.status.setText(self.ctx.tr("Select an outstanding copy first"))
+            return None
+        return int(keys[0])
+
+    def take_away_selected(self, unit: str, carrier: str, receipt: str) -> None:
+        copy_id = self._selected_copy()
+        if copy_id is None:
+            return
+        code = ledger.get_copy(self.ctx.store, copy_id).code
+        outcome = run_action(self, self.ctx, lambda: distribution.take_away(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, code, unit=unit, carrier=carrier, receipt=receipt
+        ))
+        if outcome is not None:
+            self.show_verdict(outcome.text(self.ctx.lang), "ok")
+        self.refresh_board()
+
+    def report_lost_selected(self, note: str, reported_to: str, measures: str) -> None:
+        copy_id = self._selected_copy()
+        if copy_id is None:
+            return
+        code = ledger.get_copy(self.ctx.store, copy_id).code
+        incident = run_action(self, self.ctx, lambda: incidents.report_lost(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, code, note=note, reported_to=reported_to,
+            measures=measures,
+        ))
+        if incident is not None:
+            self.show_verdict(self.ctx.tr("Loss reported: incident #{n} opened", n=incident.id), "bad")
+        self.refresh_board()
+
+    def close_selected_incident(self, resolution: str) -> None:
+        item = self.alerts.currentItem()
+        incident_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if incident_id is None:
+            self.status.setText(self.ctx.tr("Select an incident first"))
+            return
+        run_action(self, self.ctx, lambda: incidents.close_incident(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, int(incident_id), resolution
+        ))
+        self.refresh_board()
+
+    def on_take_away(self) -> None:
+        t = self.ctx.tr
+        dialog = FieldsDialog(self.ctx, t("Register take-away"), [t("Receiving unit"), t("Carrier"), t("Unit's registration number")], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.take_away_selected(*dialog.values())
+
+    def on_lost(self) -> None:
+        t = self.ctx.tr
+        dialog = FieldsDialog(self.ctx, t("Report lost"), [t("What happened"), t("Reported to"), t("Remedial measures")], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.report_lost_selected(*dialog.values())
+
+    def on_close_incident(self) -> None:
+        t = self.ctx.tr
+        dialog = FieldsDialog(self.ctx, t("Close incident"), [t("Resolution")], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.close_selected_incident(dialog.values()[0])
 
     def on_labels(self) -> None:
         keys = selected_keys(self.docs_table)

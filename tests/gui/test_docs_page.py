@@ -123,3 +123,34 @@ def test_labels_and_report_print_off_the_gui_thread(page_setup, qtbot, tmp_path)
     found = {r.text for r in zxingcpp.read_barcodes(image)}
     assert found == {codes.format_copy_code(m, n) for n in range(51, 59)}
     assert get_meeting(store, m).level == "机密"
+
+
+def test_take_away_lost_and_director_closes_incident(page_setup, qtbot, _template):
+    from meetkit.custody import distribution, incidents
+    from meetkit.gui.docs_page import DocsPage
+
+    page, store, m, badges, tr = page_setup
+    team = _template[1]
+    people = sorted(badges)
+    ctx = page.ctx
+    for n, who in ((51, people[0]), (52, people[1])):  # 会议议程: may be taken away
+        distribution.issue_copy(store, ctx.clock, ctx.actor, m, str(n), str(who))
+    page.refresh()
+    assert page.out_table.rowCount() == 2
+    page.out_table.selectRow(0)
+    page.take_away_selected("第1单位", "王五", "JY-2026-031")
+    assert ledger.resolve_copy(store, m, "51").state == "taken_away"
+    assert page.out_table.rowCount() == 1
+    page.out_table.selectRow(0)
+    page.report_lost_selected("会后清点未见", "办公室主任", "全面查找")
+    assert ledger.resolve_copy(store, m, "52").state == "lost"
+    assert "文件遗失" in page.alerts.item(0).text()
+    assert not page.close_incident_button.isEnabled()  # a secretary cannot close incidents
+    director_page = DocsPage(GuiContext(store, ctx.clock, team.director, tr), m)
+    qtbot.addWidget(director_page)
+    assert director_page.close_incident_button.isEnabled()
+    director_page.alerts.setCurrentRow(0)
+    director_page.close_selected_incident("已找回并核实")
+    assert incidents.list_incidents(store, m, open_only=True) == []
+    assert "无未结事件" in director_page.alerts.item(0).text()
+    assert not tr.missing, tr.missing
