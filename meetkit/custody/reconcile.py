@@ -9,12 +9,14 @@ in custody, not outstanding.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from meetkit.attendees import list_attendees
+from meetkit.attendees import get_attendee, list_attendees
 from meetkit.custody import ledger
+from meetkit.errors import NotFound
 from meetkit.store import Store
 from meetkit.store import custody as sql
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from meetkit.meetings import Meeting
 
 GATE_ITEMS_SHOWN = 50
+NAME_LOOKUPS = 40
 
 
 @dataclass(frozen=True)
@@ -141,10 +144,18 @@ def reconcile(store: Store, meeting_id: int, with_attendees: bool = True) -> Rec
             taken_away=s["taken_away"], lost=s["lost"], destroyed=s["destroyed"], archived=s["archived"],
             in_custody=s["in_custody"], outstanding=s["issued"], in_stock=s["in_stock"],
         ))
-    people = {a.id: a for a in list_attendees(store, meeting_id)}
     by_id = {int(d["id"]): d for d in documents}
+    rows = sql.outstanding_tuples(store, meeting_id)
+    holders = {int(r[4]) for r in rows}
+    if with_attendees or len(holders) > NAME_LOOKUPS:
+        people = {a.id: a for a in list_attendees(store, meeting_id)}
+    else:  # a handful of holders: look them up one by one rather than read the whole list
+        people = {}
+        for holder in holders:
+            with contextlib.suppress(NotFound):
+                people[holder] = get_attendee(store, holder, meeting_id)
     outstanding = []
-    for copy_id, number, document_id, seq, holder_ref, since in sql.outstanding_tuples(store, meeting_id):
+    for copy_id, number, document_id, seq, holder_ref, since in rows:
         holder_id = int(holder_ref)
         person = people.get(holder_id)
         doc = by_id[document_id]
