@@ -226,7 +226,7 @@ def finish(
                 "rbw_hz": analyzer_or_trace.settings.psd.rbw_hz if isinstance(analyzer_or_trace, SweepAnalyzer) else None,
                 "fft_size": trace.fft_size,
                 "overlap": trace.overlap,
-                "pfa_per_bin": AnalysisSettings().pfa,
+                "pfa_per_bin": analyzer_or_trace.settings.pfa if isinstance(analyzer_or_trace, SweepAnalyzer) else AnalysisSettings().pfa,
                 "bins": len(trace),
                 "baseline": baseline.source if baseline else None,
             },
@@ -267,7 +267,11 @@ def write_outputs(
     files["spectrum"] = str(out / "spectrum.png")
     snippets: list[str] = []
     if snippet_source is not None:
-        for finding in [f for f in doc.findings if f.suspect][:MAX_SNIPPETS]:
+        suspects = [f for f in doc.findings if f.suspect][:MAX_SNIPPETS]
+        prepare = getattr(snippet_source, "prepare", None)
+        if callable(prepare):
+            prepare(suspects)
+        for finding in suspects:
             got = snippet_source(finding)
             if got is None:
                 continue
@@ -331,55 +335,52 @@ def write_snippet(
 
 
 class _RecordingSnippets:
-    """Snippet finder for recordings: the block covering a finding where it is strongest.
+    """Snippet finder for recordings: for each finding, the block covering it where it is strongest.
 
-    The recordings are opened once; each block's spectrum is computed at most once."""
+    :meth:`prepare` walks the recordings once for all the findings and keeps one block per finding,
+    so memory stays at a few blocks whatever the recording's size."""
 
     def __init__(self, paths: list[str], clock: Clock) -> None:
         self.paths = paths
         self.clock = clock
-        self._blocks: list[tuple[str, int, Any]] | None = None
-        self._spectra: dict[tuple[str, int], Any] = {}
-        self._engine = PsdEngine()
-        self._sources: dict[str, Any] = {}
+        self._best: dict[float, tuple[float, IQBlock]] = {}
+        self._prepared: set[float] = set()
 
-    def _index(self) -> list[tuple[str, int, Any]]:
-        if self._blocks is None:
-            from meetkit.sweep.sources import open_source
+    def prepare(self, findings: list[Finding]) -> None:
+        from meetkit.sweep.sources import open_source
 
-            self._blocks = []
-            for p in self.paths:
-                source = open_source(p, self.clock)
-                self._sources[p] = source
-                for i, block in enumerate(source.iter_blocks(SNIPPET_SAMPLES)):
-                    if len(block) >= 4096:
-                        self._blocks.append((p, i, block))
-        return self._blocks
+        wanted = [f.freq_hz for f in findings if f.freq_hz not in self._prepared]
+        if not wanted:
+            return
+        engine = PsdEngine()
+        for p in self.paths:
+            source = open_source(p, self.clock)
+            try:
+                for block in source.iter_blocks(SNIPPET_SAMPLES):
+                    info = block.info
+                    covered = [f for f in wanted if abs(f - info.centre_hz) <= info.rate_sps * 0.45]
+                    if not covered or len(block) < 4096:
+                        continue
+                    spec = engine.block(block.samples, info.centre_hz, info.rate_sps)[0]
+                    freqs = spec.freqs_hz()
+                    for f in covered:
+                        level = float(spec.max_p[int(np.argmin(np.abs(freqs - f)))])
+                        if f not in self._best or level > self._best[f][0]:
+                            self._best[f] = (level, IQBlock(np.array(block.samples), info))
+            finally:
+                source.close()
+        self._prepared.update(wanted)
 
     def __call__(self, finding: Finding) -> tuple[np.ndarray, float, float, dt.datetime] | None:
-        best: tuple[float, IQBlock] | None = None
-        for p, i, block in self._index():
-            info = block.info
-            if abs(finding.freq_hz - info.centre_hz) > info.rate_sps * 0.45:
-                continue
-            key = (p, i)
-            if key not in self._spectra:
-                self._spectra[key] = self._engine.block(block.samples, info.centre_hz, info.rate_sps)[0]
-            spec = self._spectra[key]
-            k = int(np.argmin(np.abs(spec.freqs_hz() - finding.freq_hz)))
-            level = float(spec.max_p[k])
-            if best is None or level > best[0]:
-                best = (level, block)
-        if best is None:
+        self.prepare([finding])
+        got = self._best.get(finding.freq_hz)
+        if got is None:
             return None
-        b = best[1]
-        return np.array(b.samples), b.info.centre_hz, b.info.rate_sps, b.info.time
+        b = got[1]
+        return b.samples, b.info.centre_hz, b.info.rate_sps, b.info.time
 
     def close(self) -> None:
-        for source in self._sources.values():
-            source.close()
-        self._sources.clear()
-        self._blocks = None
+        self._best.clear()
 
 
 def _recording_snippets(paths: list[str], clock: Clock) -> _RecordingSnippets:
