@@ -27,7 +27,7 @@ from meetkit.desk.signin import check_in
 from meetkit.dossier import write_dossier
 from meetkit.store import create_store
 
-START = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
 
 
 def main() -> None:

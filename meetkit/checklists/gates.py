@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
 
 def _checklists_signed(store: Store, meeting: Meeting, kind: str) -> list[Blocker]:
-    from meetkit.checklists.instances import STATUS_EN, STATUS_ZH, checklist_views, target_rooms
+    from meetkit.checklists.instances import (
+        STATUS_EN,
+        STATUS_ZH,
+        checklist_views,
+        target_rooms,
+    )
 
     what_en = "pre-meeting venue" if kind == "pre" else "post-meeting room"
     what_zh = "会前会场" if kind == "pre" else "会后房间"

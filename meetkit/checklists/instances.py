@@ -10,7 +10,14 @@ from typing import Any
 
 from meetkit import audit
 from meetkit.checklists import links
-from meetkit.checklists.templates import KIND_EN, KIND_ZH, ItemDef, meeting_template, get_template, _check_kind
+from meetkit.checklists.templates import (
+    KIND_EN,
+    KIND_ZH,
+    ItemDef,
+    _check_kind,
+    get_template,
+    meeting_template,
+)
 from meetkit.clock import Clock, iso
 from meetkit.errors import InvalidState, NotFound
 from meetkit.levels import is_high
@@ -332,12 +339,12 @@ def _view(store: Store, meeting: Meeting, row: dict[str, Any], outstanding: set[
         copy_id = int(item["copy_id"]) if item["copy_id"] is not None else None
         still_out = bool(copy_id is not None and outstanding is not None and copy_id in outstanding)
         result = latest.get(item_id)
-        base = dict(
-            id=item_id, position=int(item["position"]), key=item["key"], en=item["en"], zh=item["zh"],
-            section_en=item["section_en"], section_zh=item["section_zh"],
-            flags=tuple(f for f in item["flags"].split(",") if f), copy_id=copy_id, copy_still_out=still_out,
-            history=counts.get(item_id, 0), photo_ids=tuple(photos.get(item_id, ())),
-        )
+        base: dict[str, Any] = {
+            "id": item_id, "position": int(item["position"]), "key": item["key"], "en": item["en"], "zh": item["zh"],
+            "section_en": item["section_en"], "section_zh": item["section_zh"],
+            "flags": tuple(f for f in item["flags"].split(",") if f), "copy_id": copy_id, "copy_still_out": still_out,
+            "history": counts.get(item_id, 0), "photo_ids": tuple(photos.get(item_id, ())),
+        }
         if result is not None:
             states.append(ItemState(**base, outcome=result["outcome"], note=result["note"], at=result["at"],
                                     operator=result["operator"], copy_found=bool(result["copy_found"])))

@@ -10,7 +10,13 @@ from pathlib import Path
 
 from meetkit import audit
 from meetkit.checklists.followups import Followup, list_followups
-from meetkit.checklists.instances import OUTCOME_ZH, STATUS_EN, STATUS_ZH, ChecklistView, checklist_view, checklist_views
+from meetkit.checklists.instances import (
+    STATUS_EN,
+    STATUS_ZH,
+    ChecklistView,
+    checklist_view,
+    checklist_views,
+)
 from meetkit.checklists.sweep_status import sweep_status
 from meetkit.checklists.templates import KIND_EN, KIND_ZH
 from meetkit.clock import Clock, parse_iso

@@ -16,8 +16,16 @@ from meetkit import audit
 from meetkit.checklists import links
 from meetkit.checklists.followups import list_followups, open_followup
 from meetkit.checklists.instances import (
-    KIND_EN, KIND_ZH, OUTCOMES, WRITABLE_STATES, ChecklistView, ItemState, checklist_view, copy_item_def, default_due,
+    KIND_EN,
+    KIND_ZH,
+    OUTCOMES,
+    WRITABLE_STATES,
+    ChecklistView,
+    ItemState,
     _insert_item,
+    checklist_view,
+    copy_item_def,
+    default_due,
 )
 from meetkit.clock import Clock, iso
 from meetkit.errors import ErrorCode, InvalidInput, InvalidState, MeetkitError

@@ -149,7 +149,7 @@ def parse_items_json(text: str | bytes) -> tuple[ItemDef, ...]:
 
 def _check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise InvalidInput(f"checklist kind must be pre or post (got {kind!r})", f"检查表类型须为 pre（会前）或 post（会后）")
+        raise InvalidInput(f"checklist kind must be pre or post (got {kind!r})", "检查表类型须为 pre（会前）或 post（会后）")
     return kind
 
 

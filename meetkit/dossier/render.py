@@ -6,9 +6,25 @@ from __future__ import annotations
 from pathlib import Path
 
 from meetkit.checklists import links
-from meetkit.checklists.reports import SUMMARY_HEADERS, SUMMARY_WIDTHS, local, meeting_lines, new_pdf, render_checklist, summary_rows, table
+from meetkit.checklists.reports import (
+    SUMMARY_HEADERS,
+    SUMMARY_WIDTHS,
+    local,
+    meeting_lines,
+    new_pdf,
+    render_checklist,
+    summary_rows,
+    table,
+)
 from meetkit.clock import Clock
-from meetkit.dossier.collect import ApprovalFacts, AuditFacts, ChecklistFacts, Dossier, Section, collect
+from meetkit.dossier.collect import (
+    ApprovalFacts,
+    AuditFacts,
+    ChecklistFacts,
+    Dossier,
+    Section,
+    collect,
+)
 from meetkit.meetings import STATE_ZH, Meeting
 from meetkit.operators import Actor
 from meetkit.reports.pdf import MarkedPdf

@@ -42,7 +42,14 @@ from meetkit.checklists.instances import ChecklistView, ItemState
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
 from meetkit.gui.gate_status import GateStatusWidget
-from meetkit.gui.widgets import fill_table, local_time, make_table, ok_cancel, run_action, selected_keys
+from meetkit.gui.widgets import (
+    fill_table,
+    local_time,
+    make_table,
+    ok_cancel,
+    run_action,
+    selected_keys,
+)
 
 TOUCH_PX = 52
 OUTCOME_STYLE = {

@@ -16,6 +16,7 @@ from meetkit.custody import distribution, documents, incidents, ledger
 from meetkit.custody.codes import format_copy_code
 from meetkit.desk.signin import check_in
 from meetkit.dossier import write_dossier
+from meetkit.errors import MeetkitError
 from tests.checklists.helpers import pass_all
 from tests.conftest import START
 
@@ -85,9 +86,10 @@ def test_room_checklists_list_copies_still_out_and_found_copy_is_recovered(store
     for fu in followups.list_followups(store, m.id, only_open=True):
         followups.resolve_followup(store, clock, team.inspector, m.id, fu.id, "已在第一会议室找回")
 
-    with pytest.raises(Exception):
+    with pytest.raises(MeetkitError) as err:
         meetings.advance(store, clock, team.secretary, m.id, "closed")
-    for room, checklist_id in post.items():
+    assert {b["code"] for b in err.value.details["blockers"]} == {"post_checklist_not_signed"}, "every copy is back; only signatures are missing"
+    for checklist_id in post.values():
         pass_all(store, clock, team.inspector, m.id, checklist_id)
         _sign_twice(store, clock, team, m.id, checklist_id)
     closed = meetings.advance(store, clock, team.secretary, m.id, "closed")

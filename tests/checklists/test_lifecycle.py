@@ -10,7 +10,6 @@ import pytest
 from meetkit import audit, meetings
 from meetkit.checklists import instances, results, signoff
 from meetkit.errors import MeetkitError, PermissionDenied
-
 from tests.checklists.helpers import pass_all
 
 

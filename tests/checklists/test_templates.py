@@ -10,7 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meetkit.checklists.builtin import BUILTIN
-from meetkit.checklists.templates import KEY_RE, MAX_TEXT, ItemDef, parse_items, parse_items_json
+from meetkit.checklists.templates import (
+    KEY_RE,
+    MAX_TEXT,
+    ItemDef,
+    parse_items,
+    parse_items_json,
+)
 from meetkit.errors import InvalidInput
 
 json_values = st.recursive(

@@ -50,7 +50,6 @@ def _row(page: ChecklistPage, key: str) -> ItemRow:
 
 
 def test_inspector_fills_signs_and_second_inspector_countersigns(page, store, warnings, qtbot, tmp_path):  # type: ignore[no-untyped-def]
-    mid = page.meeting_id
     assert "尚无检查表" in page.title.text()
     page.action_buttons["create_pre"].click()
     assert page.room_list.count() == 2
