@@ -46,6 +46,7 @@ from meetkit import operators
 from meetkit.attendees import attendee_photo, list_attendees
 from meetkit.desk import attendance, presence
 from meetkit.desk.signin import (
+    DESK_ROLES,
     VERDICT_EN,
     VERDICT_ZH,
     Desk,
@@ -382,6 +383,11 @@ class DeskPage(QWidget):
     # ---- desk ---------------------------------------------------------------------------
     def _open_desk(self) -> None:
         name = self.desk_name.text().strip() or self.ctx.tr("Main entrance")
+        if not self.ctx.actor.has(*DESK_ROLES):  # asked before trying, so merely viewing the page audits no refusal
+            self.desk = None
+            self.scan.setEnabled(False)
+            self.panel.reason.setText(self.ctx.tr("Signing people in needs the secretary or chair role"))
+            return
         try:
             self.desk = Desk(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, name)
         except MeetkitError as err:

@@ -22,6 +22,7 @@ ZH: dict[str, str] = {
     "Admit": "准予入场",
     "Camera scan": "摄像头扫码",
     "No camera available": "没有可用的摄像头",
+    "Signing people in needs the secretary or chair role": "签到操作需要会务秘书或主持领导角色",
     "Camera scanning needs QtMultimedia, which is not installed": "摄像头扫码需要 QtMultimedia 组件，本机未安装",
     "Present now": "目前在场",
     "Everyone approved": "全部审定人员",

@@ -181,3 +181,14 @@ def test_custody_page_deposit_and_return_by_badge(qtbot, ctx, approved_meeting, 
     page.deposit_button.click()
     assert "未通过核验" in page.message.text()
     assert not ctx.tr.missing
+
+
+def test_desk_page_for_an_operator_without_the_role(qtbot, store, clock, team, approved_meeting):  # noqa: F811
+    from meetkit import audit
+
+    before = audit.verify(store).entries
+    ctx = GuiContext(store=store, clock=clock, actor=team.technician, tr=Translator("zh"))
+    page = DeskPage(ctx, approved_meeting.id)
+    qtbot.addWidget(page)
+    assert not page.scan.isEnabled() and "会务秘书" in page.panel.reason.text()
+    assert audit.verify(store).entries == before  # looking at the page is not a refused action
