@@ -148,3 +148,19 @@ def test_a_recording_compared_with_itself_is_all_ambient(tmp_path: Path) -> None
     assert first.doc.suspects and (tmp_path / "a" / "snippets").exists()
     again = analyze_recordings([rec], None, clock=CLOCK, baseline=load_baseline(tmp_path / "a", CLOCK))
     assert again.doc.findings and all(f.status in ("ambient", "artifact") for f in again.doc.findings)
+
+
+def test_live_recheck_keeps_a_real_emitter_and_says_when_it_cannot_tell() -> None:
+    from meetkit.sweep.analysis.artifacts import recheck
+
+    scenario = load_scenario(SCENARIO)
+    with SimulatorServer(scenario) as inside:
+        source = open_source(f"rtltcp:127.0.0.1:{inside.port}", CLOCK)
+        try:
+            mic = recheck(source, 645.5e6, bandwidth_hz=100e3)
+            empty = recheck(source, 652.3e6, bandwidth_hz=20e3)
+        finally:
+            source.close()
+    assert mic.conclusive and not mic.is_artifact and len(mic.levels_dbfs) == 3
+    assert "real emitter" in mic.reason.en
+    assert not empty.conclusive and not empty.is_artifact
