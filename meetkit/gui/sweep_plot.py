@@ -9,6 +9,7 @@ display decimation, not analysis).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,8 @@ from meetkit.i18n import Translator
 WATERFALL_ROWS = 160
 WATERFALL_COLS = 1200
 WATERFALL_MIN_VIEW_ROWS = 24
+ENVELOPE_COLS = 2500  # display columns of the envelope used when many bins are in view
+FULL_DETAIL_BINS = 25000  # at most this many bins in view: draw every bin
 
 STATUS_COLOUR = {
     "new": "#ff3b30",
@@ -69,6 +72,53 @@ def resample_peak(freqs_hz: F64, level_db: npt.NDArray[Any], lo_hz: float, hi_hz
     return row
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What one repaint needs, prepared off the GUI thread from one trace (see :func:`make_frame`)."""
+
+    f_mhz: F64  # with NaN at frequency gaps, so no line is drawn across them
+    mean_db: F64
+    max_db: F64
+    low_db: float  # 1st percentile of the mean (for the y range)
+    high_db: float  # highest max-hold
+    row: F64  # the waterfall line: peak of the mean per column over ``span_hz``
+    span_hz: tuple[float, float]
+    bins: int
+    env_f_mhz: F64  # min/max envelope per display column (two points each) for wide views
+    env_mean_db: F64
+    env_max_db: F64
+
+
+def make_frame(trace: Any, span_hz: tuple[float, float] | None) -> Frame | None:
+    """Turn a trace into display arrays (dB, gaps, waterfall line). Pure NumPy: runs on the job thread."""
+    if len(trace) == 0:
+        return None
+    mean = np.asarray(trace.mean_dbfs, np.float64)
+    mx = np.asarray(trace.max_dbfs, np.float64)
+    span = span_hz or (float(trace.freqs_hz[0]), float(trace.freqs_hz[-1]))
+    freqs = np.asarray(trace.freqs_hz, np.float64)
+    f, (mean_g, max_g) = _with_gaps(freqs / 1e6, mean, mx)
+    env_f, env_mean = envelope(freqs, mean, span[0], span[1], ENVELOPE_COLS)
+    _, env_max = envelope(freqs, mx, span[0], span[1], ENVELOPE_COLS)
+    return Frame(f, mean_g, max_g, float(np.percentile(mean, 1)), float(np.max(mx)),
+                 resample_peak(freqs, mean, span[0], span[1], WATERFALL_COLS), span, len(trace),
+                 env_f / 1e6, env_mean, env_max)
+
+
+def envelope(freqs_hz: F64, level_db: npt.NDArray[Any], lo_hz: float, hi_hz: float, cols: int) -> tuple[F64, F64]:
+    """Lowest and highest level per column (two points per column, NaN where a column has no
+    data): what pyqtgraph's peak downsampling draws, prepared once instead of at every paint."""
+    centres = lo_hz + (np.arange(cols) + 0.5) * (hi_hz - lo_hz) / cols
+    out = np.full((cols, 2), np.nan, np.float64)
+    if freqs_hz.size and hi_hz > lo_hz:
+        idx = np.clip(((freqs_hz - lo_hz) / (hi_hz - lo_hz) * cols).astype(np.int64), 0, cols - 1)
+        values = np.asarray(level_db, np.float64)
+        starts = np.concatenate(([0], np.nonzero(np.diff(idx))[0] + 1))
+        out[idx[starts], 0] = np.minimum.reduceat(values, starts)
+        out[idx[starts], 1] = np.maximum.reduceat(values, starts)
+    return np.repeat(centres, 2), out.ravel()
+
+
 class SpectrumView(QWidget):
     """Spectrum plot over a waterfall, sharing the frequency axis."""
 
@@ -79,6 +129,8 @@ class SpectrumView(QWidget):
         self._user_zoom = False
         self._y_range: tuple[float, float] | None = None
         self._labels: list[pg.TextItem] = []
+        self._frame: Frame | None = None
+        self._detail: bool | None = None
         self._rows = np.full((WATERFALL_ROWS, WATERFALL_COLS), np.nan, np.float64)
         self._rows_filled = 0
         layout = QVBoxLayout(self)
@@ -101,7 +153,7 @@ class SpectrumView(QWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.setClipToView(True)
         item.setMenuEnabled(False)
-        legend = item.addLegend(offset=(10, -10), labelTextColor="#e5e5ea", labelTextSize="10pt", colCount=5)
+        legend = item.addLegend(offset=(10, -10), labelTextColor="#e5e5ea", labelTextSize="10pt", colCount=6)
         legend.setBrush(pg.mkBrush(17, 22, 29, 210))
         self.baseline_curve = item.plot([], [], pen=pg.mkPen(BASELINE_COLOUR, width=1.2, style=Qt.PenStyle.DashLine),
                                         name=tr("Baseline (mean)"), connect="finite")
@@ -112,6 +164,7 @@ class SpectrumView(QWidget):
         item.addItem(self.markers)
         legend.addItem(pg.ScatterPlotItem(symbol="t", size=11, brush=pg.mkBrush(STATUS_COLOUR["new"])), tr("Suspect finding"))
         legend.addItem(pg.ScatterPlotItem(symbol="t", size=11, brush=pg.mkBrush(STATUS_COLOUR["ambient"])), tr("Ambient / other"))
+        legend.addItem(pg.ScatterPlotItem(symbol="t", size=11, brush=pg.mkBrush(STATUS_COLOUR["artifact"])), tr("Tuner artifact"))
         self.selection = pg.LinearRegionItem(movable=False, brush=pg.mkBrush(255, 255, 255, 40),
                                              pen=pg.mkPen("#ffffff", width=1))
         self.selection.setZValue(-10)
@@ -121,6 +174,7 @@ class SpectrumView(QWidget):
         self.cursor.hide()
         item.addItem(self.cursor)
         item.getViewBox().sigRangeChangedManually.connect(self._zoomed_by_user)
+        item.getViewBox().sigXRangeChanged.connect(lambda *_: self._set_curves())
         layout.addWidget(self.plot, 5)
 
         self.waterfall = pg.PlotWidget(background=BACKGROUND)
@@ -162,17 +216,41 @@ class SpectrumView(QWidget):
         self.selection.hide()
         self.cursor.hide()
         self._y_range = None
+        self._frame = None
+        self._detail = None
 
     def update_trace(self, trace: Any) -> None:
-        if len(trace) == 0:
-            return
-        f_mhz = trace.freqs_hz / 1e6
-        f, (mean, mx) = _with_gaps(f_mhz, trace.mean_dbfs, trace.max_dbfs)
-        self.mean_curve.setData(f, mean, connect="finite")
-        self.max_curve.setData(f, mx, connect="finite")
-        self._auto_y(np.asarray(trace.mean_dbfs), np.asarray(trace.max_dbfs))
+        frame = make_frame(trace, self.span_hz)
+        if frame is not None:
+            self.show_frame(frame, waterfall=False)
+
+    def show_frame(self, frame: Frame, *, waterfall: bool = True) -> None:
         if self.span_hz is None:
-            self.set_span(float(trace.freqs_hz[0]), float(trace.freqs_hz[-1]))
+            self.set_span(*frame.span_hz)
+        self._frame = frame
+        self._detail = None
+        self._set_curves()
+        self._auto_y(frame.low_db, frame.high_db)
+        if waterfall:
+            self._push_row(frame.row)
+
+    def _set_curves(self) -> None:
+        """Every bin when few are in view (zoomed in), the prepared envelope otherwise."""
+        frame = self._frame
+        if frame is None:
+            return
+        x0, x1 = self.x_range_hz()
+        span = max(frame.span_hz[1] - frame.span_hz[0], 1.0)
+        detail = frame.bins * min(1.0, max(x1 - x0, 0.0) / span) <= FULL_DETAIL_BINS
+        if detail == self._detail:
+            return
+        self._detail = detail
+        if detail:
+            self.mean_curve.setData(frame.f_mhz, frame.mean_db, connect="finite")
+            self.max_curve.setData(frame.f_mhz, frame.max_db, connect="finite")
+        else:
+            self.mean_curve.setData(frame.env_f_mhz, frame.env_mean_db, connect="finite")
+            self.max_curve.setData(frame.env_f_mhz, frame.env_max_db, connect="finite")
 
     def set_baseline(self, trace: Any | None) -> None:
         if trace is None or len(trace) == 0:
@@ -185,20 +263,24 @@ class SpectrumView(QWidget):
         x = self.mean_curve.xData
         return x is not None and len(x) > 0
 
-    def _auto_y(self, mean: npt.NDArray[Any], mx: npt.NDArray[Any]) -> None:
-        if self._user_zoom or mean.size == 0:
+    def _auto_y(self, low_db: float, high_db: float) -> None:
+        if self._user_zoom or not (math.isfinite(low_db) and math.isfinite(high_db)):
             return
-        lo = math.floor((float(np.percentile(mean, 1)) - 14.0) / 10.0) * 10.0  # room for the legend below
-        hi = math.ceil((float(np.max(mx)) + 12.0) / 10.0) * 10.0  # room for the labels above
+        lo = math.floor((low_db - 14.0) / 10.0) * 10.0  # room for the legend below
+        hi = math.ceil((high_db + 12.0) / 10.0) * 10.0  # room for the labels above
         if self._y_range is None or lo < self._y_range[0] or hi > self._y_range[1] or hi < self._y_range[1] - 20:
             self._y_range = (lo, max(hi, lo + 30.0))
             self.plot.getPlotItem().getViewBox().setYRange(*self._y_range, padding=0)
 
     def push_waterfall_row(self, trace: Any) -> None:
-        if len(trace) == 0 or self.span_hz is None:
+        frame = make_frame(trace, self.span_hz)
+        if frame is not None:
+            self._push_row(frame.row)
+
+    def _push_row(self, row: F64) -> None:
+        if self.span_hz is None or row.shape[0] != WATERFALL_COLS:
             return
         lo, hi = self.span_hz
-        row = resample_peak(trace.freqs_hz, trace.mean_dbfs, lo, hi, WATERFALL_COLS)
         self._rows = np.roll(self._rows, 1, axis=0)
         self._rows[0] = row
         self._rows_filled = min(WATERFALL_ROWS, self._rows_filled + 1)
@@ -230,8 +312,14 @@ class SpectrumView(QWidget):
             self.plot.removeItem(label)
         self._labels = []
         suspects = sorted((f for f in findings if f.get("status") in ("new", "stronger")),
-                          key=lambda f: -float(f["peak_dbfs"]))[:max_labels]
+                          key=lambda f: -float(f["peak_dbfs"]))
+        lo, hi = self.span_hz or (0.0, 0.0)
+        min_gap_hz = (hi - lo) / 40.0  # labels closer than this would overlap at full span: strongest first
+        placed: list[float] = []
         for f in suspects:
+            if len(placed) >= max_labels or any(abs(f["freq_hz"] - p) < min_gap_hz for p in placed):
+                continue
+            placed.append(float(f["freq_hz"]))
             text = pg.TextItem(label_of(f), color="#ffffff", anchor=(0.5, 1.15),
                                fill=pg.mkBrush(QColor(STATUS_COLOUR.get(f["status"], "#444444")).darker(160)))
             font = QFont()

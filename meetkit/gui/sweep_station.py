@@ -422,11 +422,10 @@ class SweepStationWindow(QMainWindow):
         if job.baseline is not None and not self._baseline_shown:
             self.spectrum.set_baseline(backend.baseline_trace(job.baseline))
             self._baseline_shown = True
-        trace = job.analyzer.trace()
-        if trace is not self._shown_trace and len(trace) > 0:
-            self._shown_trace = trace
-            self.spectrum.update_trace(trace)
-            self.spectrum.push_waterfall_row(trace)
+        frame = job.frame
+        if frame is not None and frame is not self._shown_trace:
+            self._shown_trace = frame
+            self.spectrum.show_frame(frame)
         if job.findings_version != self._shown_findings:
             self._shown_findings = job.findings_version
             findings = job.findings

@@ -3,12 +3,13 @@
 The job opens the source (for the simulator it starts a :class:`SimulatorServer` on
 127.0.0.1 with a free port first), plans the hops, runs the acquisition engine (which has
 its own capture thread and bounded queue) and feeds every block to the incremental
-:class:`SweepAnalyzer`. The GUI never waits for it: a timer pulls ``job.analyzer.trace()``
-(thread-safe, cached per version) and ``job.findings`` (replaced whole, never mutated) and
+:class:`SweepAnalyzer`. The GUI never waits for it: a timer pulls ``job.frame`` (the newest
+trace made ready for display) and ``job.findings`` (both replaced whole, never mutated) and
 drops whatever it did not get to. Findings are recomputed on the job's thread at most
 every ``FINDINGS_EVERY_S`` seconds and at the end.
 
-Nothing here does signal processing of its own: spectra, detection, baseline comparison,
+The job also prepares the display frame (dB arrays, gaps, the waterfall line) so the GUI
+thread only hands arrays to pyqtgraph. Nothing here does signal processing of its own: spectra, detection, baseline comparison,
 classification, the outputs and the level meter come from ``meetkit.sweep`` (the calls are
 gathered in :mod:`meetkit.gui.sweep_backend`).
 """
@@ -27,10 +28,12 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal
 from meetkit.clock import Clock
 from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.gui import sweep_backend as backend
+from meetkit.gui.sweep_plot import Frame, make_frame
 
 log = logging.getLogger(__name__)
 
 FINDINGS_EVERY_S = 1.0
+FRAME_EVERY_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,7 @@ class SweepJob(QObject):
         self.plan: Any = None  # HopPlan once planned
         self.span_hz: tuple[float, float] | None = request.span_hz
         self.baseline: Any = None  # analysis Baseline (has .trace) when one was given
+        self.frame: Frame | None = None  # the newest display frame, replaced whole
         self.findings: list[dict[str, Any]] = []  # findings.json-shaped dicts, replaced whole
         self.findings_version = 0
         self.progress = Progress(passes=request.passes)
@@ -237,7 +241,8 @@ class SweepJob(QObject):
                                  time.monotonic() - self._t0, 0.0 if state != "analysing" else p.eta_s, p.dropped_samples)
 
     def _consume(self, acq: Any) -> None:
-        last_findings = time.monotonic()
+        last_findings = last_frame = time.monotonic()
+        findings_cost = frame_cost = 0.0
         done = 0
         total_hops = max(1, self.progress.hops * self.progress.passes)
         for block in acq.blocks():
@@ -249,9 +254,24 @@ class SweepJob(QObject):
                 "sweeping", max(0, block.info.pass_index), self.progress.passes, block.info.hop_index,
                 self.progress.hops, done, elapsed, eta, int(acq.result.dropped_samples),
             )
-            if time.monotonic() - last_findings >= FINDINGS_EVERY_S:
+            # the display frame and the live findings cost more as the trace grows (a full
+            # 24–1766 MHz trace has ~750k bins): space them so they never take over the job thread
+            now = time.monotonic()
+            if now - last_frame >= max(FRAME_EVERY_S, 3.0 * frame_cost):
+                self._update_frame()
+                last_frame = time.monotonic()
+                frame_cost = last_frame - now
+            now = time.monotonic()
+            if now - last_findings >= max(FINDINGS_EVERY_S, 3.0 * findings_cost):
                 self._update_findings()
                 last_findings = time.monotonic()
+                findings_cost = last_findings - now
+        self._update_frame()
+
+    def _update_frame(self) -> None:
+        frame = make_frame(self.analyzer.trace(), self.span_hz)
+        if frame is not None:
+            self.frame = frame
 
     def _update_findings(self) -> None:
         trace = self.analyzer.trace()
