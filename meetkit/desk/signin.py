@@ -213,12 +213,18 @@ def check_token(
             f"会议当前为“{STATE_ZH.get(meeting_state, meeting_state)}”，未开放签到",
             claims,
         )
-    if now < claims.not_before:
+    if now < claims.not_before or now >= claims.not_after:
+        # a genuine badge at the wrong time: say whose it is, so the desk can help
+        row = sql.attendee_for_desk(store, claims.attendee_id, meeting_id)
+        who = AttendeeBrief.from_row(row) if row else None
+        if now < claims.not_before:
+            return TokenCheck(
+                Verdict.NOT_YET_VALID, f"badge valid from {local_time(claims.not_before)}",
+                f"胸卡尚未生效，{local_time(claims.not_before)} 起有效", claims, who,
+            )
         return TokenCheck(
-            Verdict.NOT_YET_VALID, f"badge valid from {local_time(claims.not_before)}", f"胸卡尚未生效，{local_time(claims.not_before)} 起有效", claims
+            Verdict.EXPIRED, f"badge expired at {local_time(claims.not_after)}", f"胸卡已过期（有效期至 {local_time(claims.not_after)}）", claims, who
         )
-    if now >= claims.not_after:
-        return TokenCheck(Verdict.EXPIRED, f"badge expired at {local_time(claims.not_after)}", f"胸卡已过期（有效期至 {local_time(claims.not_after)}）", claims)
     badge = sql.badge_for_desk(store, meeting_id, claims.serial)
     if badge is None or int(badge["attendee_id"]) != claims.attendee_id:
         return TokenCheck(Verdict.REVOKED, "badge serial not on the issue register", "胸卡编号不在制发登记中，不得入场", claims)
