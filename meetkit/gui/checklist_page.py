@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -284,6 +285,16 @@ class ChecklistPage(QWidget):
         fu_host = QWidget()
         fu_layout = QVBoxLayout(fu_host)
         self.followups = make_table([t("No."), t("Room"), t("What"), t("Owner"), t("Due"), t("Status")])
+        self.followups.setStyleSheet("font-size: 14px;")
+        self.followups.setWordWrap(True)
+        header = self.followups.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, 220)
+        rows_header = self.followups.verticalHeader()
+        rows_header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows_header.setDefaultSectionSize(72)  # three lines of the description, a touch-size row
         fu_layout.addWidget(self.followups)
         resolve = QPushButton(t("Resolve selected…"))
         resolve.setMinimumHeight(44)
