@@ -14,7 +14,7 @@ from meetkit.sweep.analysis.signals import find_signals
 from meetkit.sweep.analysis.stats import gamma_mean_quantile, maxhold_quantile
 from meetkit.sweep.analysis.trace import SweepAnalyzer
 
-from ._analysis_util import block, fm, gate, hops, noise, tone
+from ._analysis_util import RATE, block, fm, gate, hops, noise, tone
 
 FLOOR = 1e-4  # total noise power; per 2.34 kHz bin about 1.5e-4/1024
 
@@ -136,3 +136,38 @@ def test_two_carriers_side_by_side_are_two_signals() -> None:
     near = sorted(s.freq_hz for s in signals if 403.8e6 < s.freq_hz < 404.4e6)
     assert len(near) == 2
     assert near[0] == pytest.approx(404.0e6, abs=20e3) and near[1] == pytest.approx(404.2e6, abs=20e3)
+
+
+def _band_noise(n: int, offset_hz: float, width_hz: float, power: float, rng: np.random.Generator) -> np.ndarray:
+    """Noise-like signal ``width_hz`` wide (a digital carrier) at ``offset_hz``."""
+    spec = np.zeros(n, np.complex128)
+    f = np.fft.fftfreq(n, 1 / RATE)
+    inside = np.abs(f - offset_hz) <= width_hz / 2
+    spec[inside] = rng.normal(size=inside.sum()) + 1j * rng.normal(size=inside.sum())
+    x = np.fft.ifft(spec)
+    return (x * np.sqrt(power / np.mean(np.abs(x) ** 2))).astype(np.complex64)
+
+
+def test_synthetic_in_room_emitters_get_the_right_kind() -> None:
+    from meetkit.sweep.findings import make_findings
+
+    nb = _per_bin_noise()
+    rng = np.random.default_rng(21)
+    cases = {
+        # 10 dB over the floor in the RBW, spread as each kind spreads
+        "wireless_mic": (645.5e6, lambda n, off: fm(n, off, 10 * nb * 50, 50e3, 1.1e3)),
+        "walkie_talkie": (409.7625e6, lambda n, off: gate(fm(n, off, 10 * nb * 6, 3e3, 800.0), on=12288, period=32768)),
+        "cellular_uplink": (897.4e6, lambda n, off: gate(_band_noise(n, off, 200e3, 40 * nb * 85, rng), on=1385, period=11077)),
+        "ism_device": (433.92e6, lambda n, off: gate(tone(n, off, 100 * nb), on=2000, period=16384)),
+    }
+    for seed, (kind, (f0, make)) in enumerate(cases.items()):
+        def add(x, c, lo, hi, p, f0=f0, make=make):
+            return x + make(x.shape[0], f0 - c) if lo <= f0 < hi else x
+
+        trace = _sweep(f0 - 1.3e6, f0 + 1.3e6, add, passes=2, seed=100 + seed).trace()
+        findings = make_findings(find_signals(trace).signals, trace)
+        near = [f for f in findings if abs(f.freq_hz - f0) < 60e3]
+        assert near, kind
+        best = max(near, key=lambda f: f.peak_dbfs)
+        assert best.kind == kind, (kind, best.kind, best.bandwidth_hz, best.occupancy, [r.en for r in best.reasons])
+        assert best.status == "new"
