@@ -49,7 +49,7 @@ def open_source(spec: str, clock: Clock) -> Any:
 def describe(source: Any) -> dict[str, Any]:
     try:
         return dict(source.describe())
-    except Exception:  # a description is nice to have, never worth failing a sweep
+    except Exception:  # noqa: BLE001  a description is nice to have, never worth failing a sweep
         return {}
 
 

@@ -8,11 +8,25 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from meetkit.gui.context import GuiContext
 from meetkit.gui.sweep_findings import KIND_LABEL, STATUS_LABEL, fmt_bw
-from meetkit.gui.widgets import fill_table, local_time, make_table, run_action, selected_keys
+from meetkit.gui.widgets import (
+    fill_table,
+    local_time,
+    make_table,
+    run_action,
+    selected_keys,
+)
 
 STATE_LABEL = {"suspect": "Suspect", "friendly": "Friendly", "resolved": "Resolved", "declared": "Declared"}
 

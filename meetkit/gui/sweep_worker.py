@@ -101,7 +101,11 @@ class SimulatorHandle:
     the station is open so the level meter can keep using it after a sweep."""
 
     def __init__(self, scenario_name: str, *, realtime: bool = True, outside: bool = False) -> None:
-        from meetkit.sweep.simulator import SimulatorServer, find_scenario, load_scenario
+        from meetkit.sweep.simulator import (
+            SimulatorServer,
+            find_scenario,
+            load_scenario,
+        )
 
         self.scenario_name = scenario_name
         self.outside = outside  # the scenario without its in-room emitters: a baseline taken outside
@@ -243,11 +247,9 @@ class SweepJob(QObject):
     def _consume(self, acq: Any) -> None:
         last_findings = last_frame = time.monotonic()
         findings_cost = frame_cost = 0.0
-        done = 0
         total_hops = max(1, self.progress.hops * self.progress.passes)
-        for block in acq.blocks():
+        for done, block in enumerate(acq.blocks(), 1):
             self.analyzer.add_block(block)
-            done += 1
             elapsed = time.monotonic() - self._t0
             eta = elapsed / done * max(0, total_hops - done) if done else None
             self.progress = Progress(

@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from meetkit import meetings, operators
-from meetkit.gui.sweep_tab import SweepTab
 from meetkit.gui.app import make_app
 from meetkit.gui.context import GuiContext
-from meetkit.gui.sweep_station import CUSTOM_SPAN, SweepStationWindow
+from meetkit.gui.sweep_form import CUSTOM_SPAN
+from meetkit.gui.sweep_station import SweepStationWindow
+from meetkit.gui.sweep_tab import SweepTab
 from meetkit.i18n import Translator
 from meetkit.sweep.simulator import SimulatorServer, find_scenario, load_scenario
 from tests.conftest import PASSWORD, START
@@ -49,26 +50,26 @@ def station(app, qtbot, store, clock, technician, tmp_path):
     window = SweepStationWindow(ctx)
     qtbot.addWidget(window)
     window.show()
-    window.out_dir.setText(str(tmp_path / "sweep-out"))
+    window.form.out_dir.setText(str(tmp_path / "sweep-out"))
     yield window
     window.shutdown()
 
 
 def _short_span(window: SweepStationWindow, lo_mhz: float = 400.0, hi_mhz: float = 440.0, passes: int = 40) -> None:
-    window.profile.setCurrentIndex(window.profile.findData(CUSTOM_SPAN))
-    window.start_mhz.setValue(lo_mhz)
-    window.stop_mhz.setValue(hi_mhz)
-    window.passes.setValue(passes)
+    window.form.profile.setCurrentIndex(window.form.profile.findData(CUSTOM_SPAN))
+    window.form.start_mhz.setValue(lo_mhz)
+    window.form.stop_mhz.setValue(hi_mhz)
+    window.form.passes.setValue(passes)
 
 
 def test_baseline_outside_then_live_room_sweep_zoom_and_level_meter(station, qtbot, tmp_path):
     w = station
-    w.source_kind.setCurrentIndex(w.source_kind.findData("simulator"))
-    w.scenario.setCurrentIndex(w.scenario.findData("mic-phone-radio"))
+    w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("simulator"))
+    w.form.scenario.setCurrentIndex(w.form.scenario.findData("mic-phone-radio"))
     # 1. a baseline: the same scenario "outside the room" (its in-room emitters dropped)
     _short_span(w, passes=2)
-    w.outside.setChecked(True)
-    w.out_dir.setText(str(tmp_path / "outside"))
+    w.form.outside.setChecked(True)
+    w.form.out_dir.setText(str(tmp_path / "outside"))
     w.start_sweep()
     qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
     assert w.last_outcome.ok, w.last_outcome
@@ -76,10 +77,10 @@ def test_baseline_outside_then_live_room_sweep_zoom_and_level_meter(station, qtb
     assert not any(abs(f["freq_hz"] - 409.7625e6) < 50e3 for f in w.findings.findings)
 
     # 2. the room, against that baseline, watched live
-    w.outside.setChecked(False)
-    w.baseline_dir.setText(str(tmp_path / "outside"))
-    w.out_dir.setText(str(tmp_path / "room"))
-    w.passes.setValue(40)
+    w.form.outside.setChecked(False)
+    w.form.baseline_dir.setText(str(tmp_path / "outside"))
+    w.form.out_dir.setText(str(tmp_path / "room"))
+    w.form.passes.setValue(40)
     w.start_sweep()
     assert w.is_sweeping() and not w.start_button.isEnabled() and w.stop_button.isEnabled()
     qtbot.waitUntil(lambda: w.spectrum.has_data() and w.findings.table.rowCount() > 0, timeout=15000)
@@ -171,8 +172,8 @@ def test_source_lost_mid_sweep_shows_a_chinese_error_and_keeps_the_results(stati
     server = SimulatorServer(load_scenario(find_scenario("mic-phone-radio")), realtime=True)
     server.start()
     try:
-        w.source_kind.setCurrentIndex(w.source_kind.findData("rtltcp"))
-        w.rtltcp_addr.setText(f"127.0.0.1:{server.port}")
+        w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("rtltcp"))
+        w.form.rtltcp_addr.setText(f"127.0.0.1:{server.port}")
         _short_span(w)
         w.start_sweep()
         qtbot.waitUntil(lambda: w.spectrum.has_data(), timeout=15000)
@@ -191,11 +192,11 @@ def test_source_lost_mid_sweep_shows_a_chinese_error_and_keeps_the_results(stati
 @pytest.mark.parametrize("kind", ["rtlsdr", "recording"])
 def test_no_dongle_or_bad_recording_is_a_clear_message(station, qtbot, tmp_path, kind):
     w = station
-    w.source_kind.setCurrentIndex(w.source_kind.findData(kind))
+    w.form.source_kind.setCurrentIndex(w.form.source_kind.findData(kind))
     if kind == "recording":
         bad = tmp_path / "broken.sigmf-meta"
         bad.write_text("{ not json", encoding="utf-8")
-        w.recording_path.setText(str(bad))
+        w.form.recording_path.setText(str(bad))
     w.start_sweep()
     qtbot.waitUntil(lambda: w.error_banner.isVisible(), timeout=15000)
     text = w.error_banner.text()
