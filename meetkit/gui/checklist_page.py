@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetkit import operators
+from meetkit import meetings, operators
 from meetkit.checklists import followups, instances, results, signoff
 from meetkit.checklists.instances import ChecklistView, ItemState
 from meetkit.errors import MeetkitError
@@ -371,7 +371,8 @@ class ChecklistPage(QWidget):
               n=len(view.sign.signers), need=view.sign.required, who=signers)
             + (f" · {t('{n} open follow-up(s)', n=view.open_followups)}" if view.open_followups else "")
         )
-        writable = not view.read_only
+        state = meetings.get_meeting(self.ctx.store, self.meeting_id).state
+        writable = not view.read_only and state in instances.WRITABLE_STATES[view.kind]
         self.action_buttons["sign"].setEnabled(view.sign.status == "open")
         self.action_buttons["countersign"].setEnabled(view.sign.status == "awaiting_countersign")
         self.action_buttons["reopen"].setEnabled(view.sign.status != "open")

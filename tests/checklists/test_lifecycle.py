@@ -195,3 +195,40 @@ def test_roles_are_enforced_and_refusals_audited(store, clock, team, approved_me
         results.record_result(store, clock, team.director, mid, first, 1, "pass")
     refused = [e["action"] for e in audit.entries(store, mid) if e["action"].startswith("refused.checklist")]
     assert sorted(refused) == ["refused.checklist.create", "refused.checklist.result"]
+
+
+def test_typed_checklist_and_item_references(store, clock, team, approved_meeting, rooms):
+    """Whatever an inspector types as CHECKLIST or ITEM either finds the one meant or says
+    clearly that nothing matches (NotFound), never anything else."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from meetkit.errors import NotFound
+
+    mid = approved_meeting.id
+    pre = instances.create_checklists(store, clock, team.inspector, mid, "pre")
+    view = instances.find_checklist(store, mid, "pre:第一会议室")
+    assert view.id == pre[0]
+    assert instances.find_checklist(store, mid, str(pre[1])).room_name == "休息室"
+    assert view.item("8").key == "rf_sweep" and view.item("rf_sweep").position == 8
+    with pytest.raises(NotFound, match="pre:ROOM"):
+        instances.find_checklist(store, mid, "pre")  # two pre-meeting checklists: ambiguous
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.one_of(st.text(max_size=20), st.integers(min_value=-5, max_value=10**6).map(str),
+                     st.sampled_from(["pre", "post", "pre:", "post:301", "第一会议室", "休息室", " 1 ", "#1"])))
+    def typed(text: str) -> None:
+        try:
+            found = instances.find_checklist(store, mid, text)
+        except NotFound as err:
+            assert err.zh
+        else:
+            assert found.meeting_id == mid
+        try:
+            item = view.item(text)
+        except NotFound:
+            pass
+        else:
+            assert item in view.items
+
+    typed()
