@@ -63,6 +63,9 @@ STYLE = {
 }
 
 
+MAX_ROWS_SHOWN = 500
+
+
 class _Signals(QObject):
     done = Signal(str)
     failed = Signal(str)
@@ -225,7 +228,7 @@ class DocsPage(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QGroupBox(t("Documents and reconciliation"))
         QVBoxLayout(left).addWidget(self.docs_table)
-        right = QGroupBox(t("Outstanding copies"))
+        right = self.out_box = QGroupBox(t("Outstanding copies"))
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.out_table)
         out_buttons = QHBoxLayout()
@@ -351,10 +354,15 @@ class DocsPage(QWidget):
              for d in board.documents],
             [d.document_id for d in board.documents],
         )
+        shown = board.outstanding[:MAX_ROWS_SHOWN]  # a desk page must stay quick with thousands out
         fill_table(
             self.out_table,
-            [[o.code, o.title, o.label, o.holder_name, o.holder_unit, local_time(o.since)] for o in board.outstanding],
-            [o.copy_id for o in board.outstanding],
+            [[o.code, o.title, o.label, o.holder_name, o.holder_unit, local_time(o.since)] for o in shown],
+            [o.copy_id for o in shown],
+        )
+        self.out_box.setTitle(
+            t("Outstanding copies") if len(shown) == len(board.outstanding)
+            else t("Outstanding copies (first {n} of {total})", n=len(shown), total=len(board.outstanding))
         )
         totals = board.totals
         self.summary.setText(t(

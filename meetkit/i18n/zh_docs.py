@@ -34,6 +34,7 @@ ZH = {
     "Issued at": "发放时间",
     "Documents and reconciliation": "文件与清退核对",
     "Outstanding copies": "未收回份号",
+    "Outstanding copies (first {n} of {total})": "未收回份号（显示前 {n} 份，共 {total} 份）",
     "Register document…": "登记文件…",
     "Print labels…": "打印份号标签…",
     "Reconciliation report…": "清退核对表…",
