@@ -162,7 +162,7 @@ class PsdEngine:
     def _part(self, samples: npt.NDArray[np.complex64], centre_hz: float, rate_sps: float, n: int) -> BlockSpectrum:
         p = self.frame_powers(samples, n)
         frames = p.shape[0]
-        sum_p = _shift(p.sum(axis=0, dtype=np.float64))
+        sum_p = _shift(p.sum(axis=0).astype(np.float64))  # ≤ 4096 frames: float32 summation is accurate enough
         max_p = _shift(p.max(axis=0))
         min_p = _shift(p.min(axis=0))
         dc = dc_bins(n, rate_sps, self.settings.dc_halfwidth_hz)
@@ -171,7 +171,8 @@ class PsdEngine:
         mean_p = (sum_p * (1.0 / frames)).astype(np.float32)
         noise = segment_floor(mean_p, rate_sps / n, float(frames))
         thr = _unshift(noise * np.float32(-math.log(self.settings.occupancy_pfa)))
-        counts = np.count_nonzero(p > thr, axis=0)
+        above = np.greater(p, thr)
+        counts = np.add.reduce(above.view(np.uint8), axis=0, dtype=np.uint16)  # frames per part ≤ 4096
         occ_f = _shift(counts.astype(np.float64))
         interpolate_bins(occ_f, dc)
         occ = np.rint(occ_f).astype(np.int32)
