@@ -9,6 +9,7 @@ service is optional: :func:`attach_service` is None until ``meetkit.sweep.attach
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import threading
@@ -182,6 +183,7 @@ def level_readings(source: Any, freq_hz: float, bandwidth_hz: float) -> Any:
     return level_meter(source, freq_hz, bandwidth_hz=max(bandwidth_hz, 10e3))
 
 
+@functools.cache
 def audio_available() -> bool:
     """True when QtMultimedia is importable (PySide6-Essentials does not ship it)."""
     try:

@@ -1,17 +1,53 @@
 """The level meter panel: the level of one frequency as a big number and a bar, refreshed ten
-times a second while the technician walks the room towards the emitter."""
+times a second while the technician walks the room towards the emitter. Where QtMultimedia is
+installed (full PySide6, not PySide6-Essentials) a tone whose pitch rises with the level plays
+as well; otherwise the panel says the tone is unavailable."""
 
 from __future__ import annotations
 
+import logging
 import math
+from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from meetkit.gui import sweep_backend as backend
 from meetkit.i18n import Translator
 
+log = logging.getLogger(__name__)
+
 BAR_SPAN_DB = 50  # the bar shows 0–50 dB above the noise floor
+TONE_RATE = 22050
+TONE_LOW_HZ = 300.0  # pitch at the noise floor
+TONE_HIGH_HZ = 1800.0  # pitch at BAR_SPAN_DB above it
+
+
+class Tone:
+    """A continuous tone pushed to the default audio output in 0.1 s pieces (QtMultimedia)."""
+
+    def __init__(self) -> None:
+        from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
+
+        fmt = QAudioFormat()
+        fmt.setSampleRate(TONE_RATE)
+        fmt.setChannelCount(1)
+        fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        self._sink: Any = QAudioSink(QMediaDevices.defaultAudioOutput(), fmt)
+        self._device: Any = self._sink.start()
+        self._phase = 0.0
+
+    def play(self, above_db: float) -> None:
+        share = max(0.0, min(1.0, above_db / BAR_SPAN_DB))
+        pitch = TONE_LOW_HZ + share * (TONE_HIGH_HZ - TONE_LOW_HZ)
+        n = TONE_RATE // 10
+        phase = self._phase + 2 * np.pi * pitch * np.arange(1, n + 1) / TONE_RATE
+        self._phase = float(phase[-1] % (2 * np.pi))
+        self._device.write((np.sin(phase) * 8000).astype("<i2").tobytes())
+
+    def stop(self) -> None:
+        self._sink.stop()
 
 
 class LevelMeterPanel(QGroupBox):
@@ -21,6 +57,7 @@ class LevelMeterPanel(QGroupBox):
         self.setMinimumWidth(300)
         self.readings = 0
         self.last_level_dbfs: float | None = None
+        self.tone: Tone | None = None
         layout = QVBoxLayout(self)
         self.target = QLabel(tr("Click a finding to measure it"))
         self.target.setWordWrap(True)
@@ -46,8 +83,8 @@ class LevelMeterPanel(QGroupBox):
         self.note = QLabel("")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        self.audio_note = audio = QLabel(tr("Audio tone: on") if backend.audio_available()
-                       else tr("Audio tone unavailable: QtMultimedia is not installed (PySide6-Essentials). Watch the bar."))
+        self.audio_note = audio = QLabel(tr("Audio tone: pitch rises with the level") if backend.audio_available()
+                                         else tr("Audio tone unavailable: QtMultimedia is not installed (PySide6-Essentials). Watch the bar."))
         audio.setWordWrap(True)
         audio.setStyleSheet("color: #666; font-size: 12px;")
         layout.addWidget(audio)
@@ -74,3 +111,21 @@ class LevelMeterPanel(QGroupBox):
         above = level_dbfs - noise_dbfs if math.isfinite(noise_dbfs) else 0.0
         self.bar.setValue(int(max(0.0, min(BAR_SPAN_DB, above)) * 10))
         self.snr.setText(self.tr("{db:.1f} dB above the noise floor", db=above))
+        self._play(above)
+
+    def _play(self, above_db: float) -> None:
+        if not backend.audio_available():
+            return
+        try:
+            if self.tone is None:
+                self.tone = Tone()
+            self.tone.play(above_db)
+        except Exception as err:  # noqa: BLE001  no sound card or a refused device: the bar still works
+            log.warning("audio tone unavailable: %s", err)
+            self.audio_note.setText(self.tr("Audio tone unavailable: {err}", err=str(err)))
+            self.tone = None
+
+    def stop_tone(self) -> None:
+        if self.tone is not None:
+            self.tone.stop()
+            self.tone = None

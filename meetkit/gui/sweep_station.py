@@ -352,6 +352,7 @@ class SweepStationWindow(QMainWindow):
         if self.meter is not None:
             self.meter.stop()
             self.meter = None
+        self.meter_panel.stop_tone()
 
     def _stop_simulator(self) -> None:
         if self.simulator is not None:

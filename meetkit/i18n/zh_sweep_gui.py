@@ -100,7 +100,8 @@ ZH: dict[str, str] = {
     "Click a finding to measure it": "点击一条检测结果开始测量",
     "Measuring {label}": "正在测量：{label}",
     "{db:.1f} dB above the noise floor": "高于噪底 {db:.1f} dB",
-    "Audio tone: on": "音调提示：开",
+    "Audio tone: pitch rises with the level": "音调提示：电平越高音调越高",
+    "Audio tone unavailable: {err}": "音调提示不可用：{err}",
     "Audio tone unavailable: QtMultimedia is not installed (PySide6-Essentials). Watch the bar.":
         "音调提示不可用：本机未安装 QtMultimedia（PySide6-Essentials），请观察电平条。",
     "The level meter needs a live source (dongle, rtl_tcp or simulator).": "场强计需要实时信号源（接收机、rtl_tcp 或模拟器）。",
