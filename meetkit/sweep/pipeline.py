@@ -680,10 +680,13 @@ def level_meter(
     else:
         source.tune(freq_hz)
     engine = PsdEngine()
+    if not live and hasattr(source, "captures") and source.captures():
+        rate_sps = float(source.captures()[0].rate_sps)  # a recording reads at its own rate
+    read_n = max(1024, int(rate_sps * interval_s))
     n = 0
     while count is None or n < count:
         try:
-            block = source.read(int(rate_sps * interval_s) if live else int(getattr(source, "captures", list)()[0].rate_sps * interval_s) if hasattr(source, "captures") else int(rate_sps * interval_s))
+            block = source.read(read_n)
         except MeetkitError:
             if live:
                 raise
