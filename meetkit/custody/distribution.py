@@ -100,8 +100,8 @@ def issue_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_r
     if not is_signed_in(store, meeting_id, person.id):
         _refuse(store, clock, actor, "custody.issue", subject, meeting_id, Refused(
             "not_signed_in",
-            f"{person.name} has not signed in at the desk: sign in first, then issue",
-            f"{person.name} 尚未签到：请先签到再发放文件",
+            f"{person.name} is not signed in at the desk (never came in, or has left): sign in first, then issue",
+            f"{person.name} 尚未签到（未入场或已离场）：请先签到再发放文件",
         ))
     refusal: Refused | None = None
     with store.transaction():

@@ -3,7 +3,7 @@ from __future__ import annotations
 import multiprocessing as mp
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from meetkit.custody import codes, distribution, documents, ledger
@@ -115,3 +115,17 @@ def test_two_desks_issue_the_same_copy_at_once(store, store_path, clock, team, a
     copy = ledger.resolve_copy(store, m, "1")
     assert copy.holder_ref == str(winner)
     assert [e["kind"] for e in ledger.history(store, copy.id)] == ["created", "issued"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.text(max_size=150), st.from_regex(r"CP-[0-9]{1,4}-[0-9]{1,6}-[0-9A-Z]", fullmatch=True)))
+def test_any_scan_gives_a_clear_error_or_a_copy(store, clock, approved_meeting, text):
+    from meetkit.custody.people import resolve_person
+    from meetkit.errors import MeetkitError
+
+    for resolve in (lambda: ledger.resolve_copy(store, approved_meeting.id, text),
+                    lambda: resolve_person(store, clock, approved_meeting.id, text)):
+        try:
+            resolve()
+        except MeetkitError as err:
+            assert err.en and err.zh
