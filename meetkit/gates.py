@@ -57,7 +57,14 @@ def copies_reconciled(store: Store, meeting: Meeting, target: str) -> list[Block
     return outstanding_blocker(store, meeting, target)
 
 
-CHECKS: tuple[Callable[[Store, Meeting, str], list[Blocker]], ...] = (vetting_done, checklists_and_sweep, copies_reconciled)
+def devices_returned(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
+    """Before 'closed': no phone or device left in custody at the door (meetkit.desk.custody)."""
+    from meetkit.desk.custody import custody_blocker
+
+    return custody_blocker(store, meeting, target)
+
+
+CHECKS: tuple[Callable[[Store, Meeting, str], list[Blocker]], ...] = (vetting_done, checklists_and_sweep, copies_reconciled, devices_returned)
 
 
 def blockers(store: Store, meeting: Meeting, target: str) -> list[Blocker]:

@@ -151,3 +151,22 @@ def return_items(
             {"tags": [h.tag for h in returned], "attendee_ids": sorted({h.attendee_id for h in returned}), "desk": desk}, meeting_id,
         )
     return returned
+
+
+def custody_blocker(store: Store, meeting: Any, target: str) -> list[Any]:
+    """Gate before 'closed': every phone and device kept at the door has been handed back."""
+    if target != "closed":
+        return []
+    from meetkit.gates import Blocker
+
+    still = held(store, meeting.id)
+    if not still:
+        return []
+    return [
+        Blocker(
+            "devices_in_custody",
+            f"{len(still)} tag(s) still hold attendees' phones or devices",
+            f"尚有 {len(still)} 个号牌的代管手机或设备未归还",
+            tuple(f"{h.tag} {h.name}" for h in still),
+        )
+    ]

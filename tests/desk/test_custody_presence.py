@@ -92,3 +92,15 @@ def test_attendance_report_pdf_and_csv(store, clock, team, approved_meeting, bad
     assert len(rows) == 1 + 8 + 1 + 2
     with pytest.raises(InvalidInput):
         attendance.export(store, clock, team.secretary, m, tmp_path / "attendance.txt")
+
+
+def test_devices_in_custody_block_closing(store, clock, team, approved_meeting, badges):
+    from meetkit import gates
+
+    m = approved_meeting
+    custody.deposit(store, clock, team.secretary, m.id, badges[0].attendee_id, "T9", "手机", 1, "东门")
+    codes = [b.code for b in gates.blockers(store, m, "closed")]
+    assert "devices_in_custody" in codes
+    assert "devices_in_custody" not in [b.code for b in gates.blockers(store, m, "in_session")]
+    custody.return_items(store, clock, team.secretary, m.id, tag="T9", desk="东门")
+    assert "devices_in_custody" not in [b.code for b in gates.blockers(store, m, "closed")]
