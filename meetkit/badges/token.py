@@ -234,3 +234,15 @@ def private_from_bytes(raw: bytes) -> Ed25519PrivateKey:
 
 def public_from_bytes(raw: bytes) -> Ed25519PublicKey:
     return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def load_public_pem(text: str) -> Ed25519PublicKey:
+    """The key written by ``meetkit badges export-key`` (comment lines starting with # are
+    skipped), for a desk that verifies badges without the store."""
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+    pem = "".join(line + "\n" for line in text.splitlines() if not line.startswith("#")).encode("ascii")
+    key = load_pem_public_key(pem)
+    if not isinstance(key, Ed25519PublicKey):
+        raise InvalidInput("not an Ed25519 public key", "不是 Ed25519 公钥")
+    return key

@@ -101,6 +101,12 @@ def test_badges_cli_issue_list_reissue_export(store, live, cli_env, capsys, tmp_
     assert main(["badges", "export-key", str(live.id), "--out", str(key_file)]) == 0
     text = key_file.read_text()
     assert "BEGIN PUBLIC KEY" in text and "PRIVATE" not in text
+    # another desk verifies a badge with nothing but this file
+    from meetkit.badges.token import load_public_pem, parse
+
+    public = load_public_pem(text)
+    assert parse(list_badges(store, live.id)[1].token).verify(public)
+    assert not parse(list_badges(store, 1)[0].token).verify(public)  # the other meeting's badge
     # asking for a badge for someone without approval is one clear error line, exit 2
     assert main(["badges", "issue", str(live.id), "999999"]) == 2
     assert main(["badges", "issue", str(live.id), "--all"]) == 0
