@@ -205,7 +205,7 @@ def return_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_
             if violation:
                 incident_id = incidents.open_incident(
                     store, clock, actor.name, copy, "transfer", returned_by=person.id,
-                    note="returned by someone other than the holder",
+                    note="代转：非本人交回 (returned by someone other than the holder)",
                 )
             event_id = ledger.append_event(
                 store, clock, actor.name, copy, "returned", holder_kind="attendee", holder_ref=copy.holder_ref,

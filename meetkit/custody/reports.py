@@ -93,7 +93,7 @@ def distribution_report(store: Store, meeting_id: int) -> Report:
     return Report(
         f"{meeting.title} · 文件分发登记簿", meeting.level, _meeting_facts(meeting),
         [Table("分发记录 Distribution", ["文件", "份号", "编号", "领取人", "发放时间", "经办", "去向"], rows,
-               [30, 20, 22, 30, 20, 14, 44])],
+               [32, 17, 24, 30, 19, 20, 42])],
     )
 
 
@@ -172,7 +172,8 @@ def notebook_report(store: Store, meeting_id: int, clock: Clock) -> Report:
     for line in notebooks.notebook_register(store, meeting_id):
         c = line.copy
         rows.append([
-            c.code, c.title, c.level, ledger.STATE_ZH.get(c.state, c.state), line.custodian or "",
+            c.code, c.title, c.level, "保管中" if c.state == "issued" else ledger.STATE_ZH.get(c.state, c.state),
+            line.custodian or "",
             line.handovers, local(line.retention_until)[:10], "到期" if line.due(now) else "", line.archived_ref or "",
         ])
     return Report(
