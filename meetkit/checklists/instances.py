@@ -5,7 +5,7 @@ append-only results and sign-off events."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from meetkit import audit
@@ -122,7 +122,6 @@ class ChecklistView:
     sign: SignState
     open_followups: int
     copies_available: bool = True
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def total(self) -> int:

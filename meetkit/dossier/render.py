@@ -162,14 +162,25 @@ def _render_section(pdf: MarkedPdf, store: Store, section: Section) -> None:
         _part(pdf, section.data)
 
 
-def write_dossier(store: Store, clock: Clock, actor: Actor | None, meeting_id: int, out: str | Path) -> tuple[Path, Dossier]:
-    """Collect and print the dossier; the printing is audited (who printed which meeting's
-    dossier, at which head hash)."""
-    from meetkit import audit
-
+def print_dossier(store: Store, clock: Clock, actor: Actor | None, meeting_id: int, out: str | Path) -> tuple[Path, Dossier, str]:
+    """Collect and print the dossier without writing to the store (safe to run off the GUI
+    thread); returns the file, the dossier and the audit head hash printed on it. Record the
+    printing with :func:`record_printed`."""
     dossier = collect(store, meeting_id)
     pdf = render(dossier, store, clock, actor)
-    path = pdf.save(out)
+    return pdf.save(out), dossier, pdf.head_hash or ""
+
+
+def record_printed(store: Store, clock: Clock, actor: Actor | None, meeting_id: int, dossier: Dossier, head_hash: str) -> None:
+    """Audit who printed which meeting's dossier, at which head hash."""
+    from meetkit import audit
+
     audit.append(store, clock, actor.name if actor else "?", "meeting.dossier", f"meeting:{meeting_id}",
-                 {"head_hash": pdf.head_hash, "sections": [s.key for s in dossier.sections if s.available]}, meeting_id)
+                 {"head_hash": head_hash, "sections": [s.key for s in dossier.sections if s.available]}, meeting_id)
+
+
+def write_dossier(store: Store, clock: Clock, actor: Actor | None, meeting_id: int, out: str | Path) -> tuple[Path, Dossier]:
+    """Print the dossier and audit the printing."""
+    path, dossier, head_hash = print_dossier(store, clock, actor, meeting_id, out)
+    record_printed(store, clock, actor, meeting_id, dossier, head_hash)
     return path, dossier

@@ -559,9 +559,19 @@ class ChecklistPage(QWidget):
         if path:
             self.print_summary_to(path)
 
-    def _print_dossier(self) -> None:
-        from meetkit.dossier import write_dossier
+    def print_dossier_to(self, path: str) -> _Job:
+        """Print off the GUI thread (reads only); the printing is audited back on the GUI
+        thread, so no write shares the store connection with the worker."""
+        from meetkit.dossier import print_dossier, record_printed
 
+        def done(result: Any) -> None:
+            out, dossier, head_hash = result
+            run_action(self, self.ctx, lambda: record_printed(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, dossier, head_hash))
+            self._printed(out)
+
+        return self.run_in_background(lambda: print_dossier(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, path), done)
+
+    def _print_dossier(self) -> None:
         path = self._ask_pdf(f"dossier-meeting-{self.meeting_id}.pdf")
         if path:
-            self.run_in_background(lambda: write_dossier(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, path)[0], self._printed)
+            self.print_dossier_to(path)

@@ -12,6 +12,7 @@ import pytest
 from meetkit import audit, meetings
 from meetkit.badges.issue import list_badges
 from meetkit.checklists import followups, instances, results, signoff
+from meetkit.checklists.reports import summary_pdf
 from meetkit.custody import distribution, documents, incidents, ledger
 from meetkit.custody.codes import format_copy_code
 from meetkit.desk.signin import check_in
@@ -104,4 +105,7 @@ def test_room_checklists_list_copies_still_out_and_found_copy_is_recovered(store
                      "越过关卡", "审计日志", "SW-2026-0042", dossier.section("approval").data.approval["list_hash"][:32]):
         assert expected in text, expected
     pages = text.count("\f")
+    summary = summary_pdf(store, clock, team.secretary, m.id, tmp_path / "summary.pdf")
+    summary_text = subprocess.run(["pdftotext", "-layout", str(summary), "-"], capture_output=True, text=True, check=True).stdout
+    assert "检查表汇总" in summary_text and "SW-2026-0042" in summary_text and "已签字确认" in summary_text
     assert text.count("机密 SECRET") >= 2 * pages, "the mark is on the top and bottom of every page"

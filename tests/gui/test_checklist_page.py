@@ -99,11 +99,15 @@ def test_inspector_fills_signs_and_second_inspector_countersigns(page, store, wa
     assert instances.checklist_view(store, first).sign.status == "signed_off"
     assert "休息室" in page.gate.details.text(), "the other venue room still blocks 'in session'"
 
-    out = tmp_path / "summary.pdf"
-    page.print_summary_to(str(out))
+    out = tmp_path / "dossier.pdf"
+    page.print_dossier_to(str(out))
     qtbot.waitUntil(lambda: not page.jobs, timeout=60000)
     assert out.stat().st_size > 10000
     assert any("已保存" in w for w in warnings)
+    from meetkit import audit
+
+    printed = [e for e in audit.entries(store, page.meeting_id) if e["action"] == "meeting.dossier"]
+    assert len(printed) == 1 and printed[0]["operator"] == "inspector", "the printing is audited on the GUI thread"
 
     qtbot.wait(50)
     page.grab().save(str(SHOT_DIR / "checklist_page_signed.png"))
