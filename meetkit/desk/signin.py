@@ -252,7 +252,8 @@ def _digest(text: str) -> str:
 
 
 def _excerpt(text: str) -> str:
-    return "".join(c if c.isprintable() else "\ufffd" for c in text[:EXCERPT_CHARS])
+    clean = text[:EXCERPT_CHARS].encode("utf-8", "replace").decode("utf-8")  # lone surrogates cannot be stored
+    return "".join(c if c.isprintable() else "\ufffd" for c in clean)
 
 
 def _canonical_input(text: str) -> str:

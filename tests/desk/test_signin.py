@@ -140,3 +140,17 @@ def test_scans_are_append_only(store, clock, team, approved_meeting, badges):
     with pytest.raises(Exception, match="append-only"), store.transaction():
         store.execute("DELETE FROM presence_events")
     assert len(desk_sql.recent_scans(store, approved_meeting.id)) == 1
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(text=st.one_of(st.text(st.characters(codec=None, exclude_categories=()), max_size=600), st.binary(max_size=300).map(lambda b: b.decode("latin-1"))))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_gets_a_refusal_and_is_stored(store, clock, team, approved_meeting, text):
+    desk = Desk(store, clock, team.secretary, approved_meeting.id, "东门")
+    clock.advance(3)
+    result = desk.scan(text)
+    assert result.verdict.kind == "refused" or result.repeat
+    assert result.reason_zh and result.reason_en
