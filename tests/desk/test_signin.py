@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from meetkit import attendees, audit, meetings
 from meetkit.badges import token as tokens
@@ -140,10 +142,6 @@ def test_scans_are_append_only(store, clock, team, approved_meeting, badges):
     with pytest.raises(Exception, match="append-only"), store.transaction():
         store.execute("DELETE FROM presence_events")
     assert len(desk_sql.recent_scans(store, approved_meeting.id)) == 1
-
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 
 @given(text=st.one_of(st.text(st.characters(codec=None, exclude_categories=()), max_size=600), st.binary(max_size=300).map(lambda b: b.decode("latin-1"))))
