@@ -113,3 +113,17 @@ def test_analyzer_trace_is_available_between_blocks() -> None:
     assert analyzer.trace() is first  # cached until a block arrives
     analyzer.add_block(block(noise(32768, 1e-4, rng), 200e6))
     assert analyzer.trace() is not first
+
+
+def test_latest_trace_holds_only_the_newest_pass_of_each_hop() -> None:
+    rng = np.random.default_rng(8)
+    analyzer = SweepAnalyzer()
+    (c, lo, hi) = hops(300e6, 301.8e6)[0]
+    for p, level in enumerate((1e-2, 1e-4)):
+        x = noise(32768, 1e-5, rng) + tone(32768, 300e3, level)
+        analyzer.add_block(block(x, c, hop=0, pass_index=p, keep=(lo, hi)))
+    k = int(np.argmax(analyzer.trace().max_p))
+    combined, latest = analyzer.trace(), analyzer.latest_trace()
+    assert float(to_db(combined.max_p[k])) == pytest.approx(-20.0, abs=1.5)
+    assert float(to_db(latest.max_p[k])) == pytest.approx(-40.0, abs=1.5)
+    assert latest.passes == 1 and combined.passes == 2

@@ -170,6 +170,21 @@ class _SegAccum:
             self.last_seen[hit] = np.fmax(self.last_seen[hit], t1)
             self.cur_hit |= hit
 
+    def latest(self) -> tuple[F32, F32, F32, F32, float, int, npt.NDArray[np.int32]]:
+        """Like :meth:`snapshot` but only this hop's newest pass (the current one while it fills)."""
+        if self.cur_frames == 0:
+            return self.snapshot()
+        f = self.cur_frames
+        return (
+            (self.cur_sum / f).astype(np.float32),
+            self.cur_max.astype(np.float32),
+            self.cur_min.astype(np.float32),
+            (self.cur_occ / f).astype(np.float32),
+            float(f),
+            1,
+            self.cur_hit.astype(np.int32),
+        )
+
     def snapshot(self) -> tuple[F32, F32, F32, F32, float, int, npt.NDArray[np.int32]]:
         """(mean, max, min, occupancy, frames, passes, passes_seen) including the unfolded pass."""
         sum_means = self.sum_means
@@ -265,7 +280,12 @@ class SweepAnalyzer:
             self._cached = (self._version, trace)
             return trace
 
-    def _build(self) -> Trace:
+    def latest_trace(self) -> Trace:
+        """Every hop's newest pass only (for a waterfall row or a live 'now' curve)."""
+        with self._lock:
+            return self._build(latest=True)
+
+    def _build(self, latest: bool = False) -> Trace:
         segs = sorted(self._segs.values(), key=lambda s: (s.lo_hz, s.hi_hz))
         cols: dict[str, list[npt.NDArray[np.generic]]] = {k: [] for k in ("f", "bw", "mean", "max", "min", "occ", "frames", "first", "last", "seen")}
         segments: list[Segment] = []
@@ -274,7 +294,7 @@ class SweepAnalyzer:
         pos = 0
         prev_end = -math.inf
         for seg in segs:
-            mean, mx, mn, occ, frames, n_passes, seen = seg.snapshot()
+            mean, mx, mn, occ, frames, n_passes, seen = seg.latest() if latest else seg.snapshot()
             if n_passes == 0:
                 continue
             keep = seg.freqs >= prev_end - 0.25 * seg.rate_sps / seg.fft_size if math.isfinite(prev_end) else np.ones(seg.freqs.shape[0], bool)
