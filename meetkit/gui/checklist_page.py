@@ -2,7 +2,8 @@
 their progress, the selected checklist's items on the right, one item per row with large
 pass / fail / n.a. buttons, a note and photos from a file; signing, countersigning (the second
 inspector types their own name and password), reopening with a reason, follow-ups, and PDFs
-printed off the GUI thread.
+printed off the GUI thread. Which gate blocks the meeting's next state is shown by
+:class:`~meetkit.gui.gate_status.GateStatusWidget` on the meeting header.
 
 Photos come from image files. A webcam capture would need QtMultimedia, which this build
 does not include; the button says so."""
@@ -42,7 +43,7 @@ from meetkit.checklists import followups, instances, results, signoff
 from meetkit.checklists.instances import ChecklistView, ItemState
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
-from meetkit.gui.gate_status import GateStatusWidget
+from meetkit.gui.gate_status import GateStatusWidget  # noqa: F401 - re-exported for the meeting header
 from meetkit.gui.widgets import (
     fill_table,
     local_time,
@@ -205,8 +206,6 @@ class ChecklistPage(QWidget):
         self.jobs: list[_Job] = []
         t = ctx.tr
         layout = QVBoxLayout(self)
-        self.gate = GateStatusWidget(ctx, meeting_id)
-        layout.addWidget(self.gate)
         actions = QHBoxLayout()
         self.action_buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
@@ -313,7 +312,6 @@ class ChecklistPage(QWidget):
 
     def refresh(self) -> None:
         t = self.ctx.tr
-        self.gate.refresh()
         views = instances.checklist_views(self.ctx.store, self.meeting_id)
         keep = self.current_id
         self.room_list.blockSignals(True)

@@ -97,7 +97,9 @@ def test_inspector_fills_signs_and_second_inspector_countersigns(page, store, wa
     assert not page.countersign_as("inspector2", "wrong-password")
     assert page.countersign_as("inspector2", PASSWORD)
     assert instances.checklist_view(store, first).sign.status == "signed_off"
-    assert "休息室" in page.gate.details.text(), "the other venue room still blocks 'in session'"
+    gate = GateStatusWidget(page.ctx, page.meeting_id)
+    qtbot.addWidget(gate)
+    assert "休息室" in gate.details.text(), "the other venue room still blocks 'in session'"
 
     out = tmp_path / "dossier.pdf"
     page.print_dossier_to(str(out))
