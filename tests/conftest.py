@@ -54,8 +54,17 @@ def store(store_path: Path) -> Store:
     s.close()
 
 
+@pytest.fixture(scope="session")
+def password_hash() -> str:
+    """One real scrypt hash of PASSWORD, computed once: hashing is deliberately slow
+    (about 0.13 s), and the team fixture would otherwise hash nine times per test."""
+    return operators.hash_password(PASSWORD)
+
+
 @pytest.fixture
-def team(store: Store, clock: FixedClock) -> Team:
+def team(store: Store, clock: FixedClock, password_hash: str, monkeypatch: pytest.MonkeyPatch) -> Team:
+    real_hash = operators.hash_password
+    monkeypatch.setattr(operators, "hash_password", lambda pw: password_hash if pw == PASSWORD else real_hash(pw))
     admin = operators.create_first_admin(store, clock, "admin", PASSWORD)
     made = {}
     for name, roles in (
@@ -69,6 +78,7 @@ def team(store: Store, clock: FixedClock) -> Team:
         ("witness2", ["inspector"]),
     ):
         made[name] = operators.add_operator(store, clock, admin, name, PASSWORD, roles)
+    monkeypatch.setattr(operators, "hash_password", real_hash)
     return Team(admin=admin, **made)
 
 

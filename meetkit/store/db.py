@@ -35,7 +35,7 @@ class Store:
 
     def __init__(self, conn: Any, path: Path, encrypted: bool) -> None:
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.path = path
         self.encrypted = encrypted
 
