@@ -12,7 +12,7 @@ from PIL import Image
 
 from meetkit.badges import token as tokens
 from meetkit.badges.issue import issue_badges, list_badges, print_history, reissue
-from meetkit.badges.printing import print_badges
+from meetkit.badges.printing import finish_print, prepare_print, print_badges
 from meetkit.desk.signin import Desk, KeyCache, Verdict
 from meetkit.errors import InvalidState
 
@@ -60,7 +60,9 @@ def test_cr80_cards_and_print_history(store, clock, team, approved_meeting, tmp_
     decoded = decode_all(rasterize(pdf, tmp_path))
     assert len(decoded) == 3
     reissue(store, clock, team.secretary, approved_meeting.id, ids[0], "遗失")
-    print_badges(store, clock, team.secretary, approved_meeting.id, tmp_path / "again.pdf", "cr80", attendee_ids=ids)
+    # the second run's bookkeeping without drawing again (prepare + finish is what print_badges records)
+    job = prepare_print(store, clock, team.secretary, approved_meeting.id, "cr80", ids)
+    finish_print(store, clock, team.secretary, job)
     history = print_history(store, approved_meeting.id)
     assert [h["reprint"] for h in history] == [0, 0, 0, 1, 1, 0]  # the reissued badge (new serial, last) is a first print
     assert len({h["serial"] for h in history}) == 4
