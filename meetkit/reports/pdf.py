@@ -96,14 +96,24 @@ class MarkedPdf(FPDF):
         self.ln(1)
 
     def key_values(self, pairs: Sequence[tuple[str, Any]], key_width: float = 42) -> None:
+        line_h = 5.0
         for key, value in pairs:
+            key_text, value_text = str(key), "" if value is None else str(value)
             self.set_font(FONT, "B", 9)
-            y = self.get_y()
-            self.multi_cell(key_width, 5, str(key), new_x=XPos.RIGHT, new_y=YPos.TOP)
+            key_lines = len(self.multi_cell(key_width, line_h, key_text, dry_run=True, output="LINES"))
             self.set_font(FONT, "", 9)
-            self.multi_cell(self.epw - key_width, 5, "" if value is None else str(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            if self.get_y() < y + 5:
-                self.set_y(y + 5)
+            value_lines = len(self.multi_cell(self.epw - key_width, line_h, value_text, dry_run=True, output="LINES"))
+            height = max(key_lines, value_lines, 1) * line_h
+            if self.get_y() + height > self.page_break_trigger:
+                self.add_page()
+            y = self.get_y()
+            self.set_font(FONT, "B", 9)
+            self.set_xy(self.l_margin, y)
+            self.multi_cell(key_width, line_h, key_text, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.set_font(FONT, "", 9)
+            self.set_xy(self.l_margin + key_width, y)
+            self.multi_cell(self.epw - key_width, line_h, value_text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_xy(self.l_margin, y + height)
         self.ln(1)
 
     def table(
