@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QFont, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -167,11 +167,31 @@ class VerdictPanel(QFrame):
         self.reason.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         outer.addWidget(self.reason)
         self.kind = "idle"
+        self._photo_shown = False
         self.show_idle()
 
     def _paint(self, kind: str) -> None:
         self.kind = kind
         self.setStyleSheet(f"QFrame#verdict {{ background: {COLOURS[kind]}; border-radius: 14px; }}")
+
+    def _fit_name(self) -> None:
+        """The name as large as the panel allows: shrink to fit, never clip (up to two lines
+        at the smallest size)."""
+        text = self.name.text()
+        room = self.width() - 80 - (self.photo.width() + 24 if self.photo.isVisibleTo(self) or self._photo_shown else 0)
+        font = self.name.font()
+        size = 64
+        if text:
+            font.setPixelSize(100)
+            advance = QFontMetrics(font).horizontalAdvance(text)
+            size = max(28, min(64, int(100 * room / max(advance, 1))))
+        font.setPixelSize(size)
+        self.name.setFont(font)
+        self.name.setMinimumHeight(QFontMetrics(font).lineSpacing() * (2 if size == 28 else 1))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_name()
 
     def _set_reason(self, text: str, large: bool = False) -> None:
         """The reason in large type, on up to two lines that are always given their room."""
@@ -200,15 +220,18 @@ class VerdictPanel(QFrame):
         self.title.setText(title + ("  ·  " + t("repeat") if result.repeat else ""))
         person = result.attendee
         self.name.setText(person.name if person else "")
+        self._fit_name()
         self.unit.setText(person.unit if person else "")
         self.seat.setText(t("Seat {seat}", seat=person.seat) if person and person.seat else "")
         self._set_reason(result.reason(self.ctx.lang), large=person is None)
         pixmap = QPixmap()
-        if photo and pixmap.loadFromData(photo) and kind != "refused":
+        self._photo_shown = bool(photo and pixmap.loadFromData(photo) and kind != "refused")
+        if self._photo_shown:
             self.photo.setPixmap(pixmap)
             self.photo.show()
         else:
             self.photo.hide()
+        self._fit_name()
 
 
 def _zxing() -> Any:

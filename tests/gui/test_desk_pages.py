@@ -192,3 +192,14 @@ def test_desk_page_for_an_operator_without_the_role(qtbot, store, clock, team, a
     qtbot.addWidget(page)
     assert not page.scan.isEnabled() and "会务秘书" in page.panel.reason.text()
     assert audit.verify(store).entries == before  # looking at the page is not a refused action
+
+
+def test_long_name_shrinks_instead_of_clipping(qtbot, desk_page, badges):  # noqa: F811
+    from PySide6.QtGui import QFontMetrics
+
+    desk_page.resize(1024, 680)
+    wedge(qtbot, desk_page, badges[7].token)  # 赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨, 16 characters
+    label = desk_page.panel.name
+    assert label.text() == "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨"
+    assert QFontMetrics(label.font()).horizontalAdvance(label.text()) <= label.width()
+    desk_page.grab().save(str(SHOT_DIR / "desk_long_name.png"))
