@@ -156,7 +156,7 @@ class ChecklistView:
         """An item by its number (1, 2, …), its key, or its database id written as '#id'."""
         text = str(ref).strip()
         for item in self.items:
-            if item.key == text or (text.isdigit() and item.position == int(text)) or text == f"#{item.id}":
+            if item.key == text or ((text.isascii() and text.isdigit()) and item.position == int(text)) or text == f"#{item.id}":
                 return item
         raise NotFound(f"no item {text} on checklist {self.id}", f"检查表 {self.id} 中没有检查项 {text}")
 
@@ -384,7 +384,7 @@ def find_checklist(store: Store, meeting_id: int, ref: str | int) -> ChecklistVi
     """A checklist by id, by room name (prefix 'pre:' or 'post:' when both exist), or by
     'pre' / 'post' when the meeting has only one of that kind."""
     text = str(ref).strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit() and len(text) <= 12:
         return checklist_view(store, int(text), meeting_id)
     rows = sql.checklists_for_meeting(store, meeting_id)
     kind = None

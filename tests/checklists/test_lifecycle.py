@@ -216,7 +216,7 @@ def test_typed_checklist_and_item_references(store, clock, team, approved_meetin
 
     @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.one_of(st.text(max_size=20), st.integers(min_value=-5, max_value=10**6).map(str),
-                     st.sampled_from(["pre", "post", "pre:", "post:301", "第一会议室", "休息室", " 1 ", "#1"])))
+                     st.sampled_from(["pre", "post", "pre:", "post:301", "第一会议室", "休息室", " 1 ", "#1", "9" * 30, "²", "１"])))
     def typed(text: str) -> None:
         try:
             found = instances.find_checklist(store, mid, text)
