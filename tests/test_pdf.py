@@ -31,3 +31,13 @@ def test_every_page_carries_mark_and_head_hash(tmp_path):
         assert page.count("绝密 TOP SECRET") == 2
         assert "ab" * 32 in page
     assert "阿依古丽·买买提" in pages[0] and "𠈌㛃" in pages[0] and "龘靐齉" in pages[-1]
+
+
+def test_table_starting_at_the_foot_of_a_page_keeps_its_header_together(tmp_path):
+    pdf = MarkedPdf(level="秘密", title="测试", head_hash=None, printed_at=dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc))
+    pdf.add_page()
+    pdf.set_y(pdf.page_break_trigger - 6)
+    pdf.table(["序号", "姓名", "单位", "很长的表头文字需要换行显示"], [[1, "甲", "乙", "丙"]], [10, 30, 30, 20])
+    pages = _text(pdf.save(tmp_path / "t.pdf"))
+    assert len(pages) == 2
+    assert "序号" not in pages[0] and "序号" in pages[1] and "单位" in pages[1]

@@ -129,16 +129,29 @@ class MarkedPdf(FPDF):
         widths = [w * scale for w in widths]
         line_h = font_size * 0.5
 
+        def header_height() -> float:
+            self.set_font(FONT, "B", font_size)
+            lines = [len(self.multi_cell(w, line_h + 1, str(t), dry_run=True, output="LINES")) for t, w in zip(headers, widths)]
+            return max(lines, default=1) * (line_h + 1)
+
         def draw_header() -> None:
+            height = header_height()
+            # The header and at least one row stay together on a page.
+            if self.get_y() + height + 2 * line_h > self.page_break_trigger:
+                self.add_page()
             self.set_font(FONT, "B", font_size)
             self.set_fill_color(230, 230, 230)
             y = self.get_y()
             x = self.l_margin
+            auto = self.auto_page_break
+            self.set_auto_page_break(False, self.b_margin)
             for text, w in zip(headers, widths):
+                self.rect(x, y, w, height, style="DF")
                 self.set_xy(x, y)
-                self.multi_cell(w, line_h + 1, str(text), border=1, fill=True, new_x=XPos.RIGHT, new_y=YPos.TOP)
+                self.multi_cell(w, line_h + 1, str(text), new_x=XPos.RIGHT, new_y=YPos.TOP)
                 x += w
-            self.set_xy(self.l_margin, y + line_h + 1)
+            self.set_auto_page_break(auto, self.b_margin)
+            self.set_xy(self.l_margin, y + height)
 
         draw_header()
         self.set_font(FONT, "", font_size)
@@ -154,11 +167,14 @@ class MarkedPdf(FPDF):
                 self.set_font(FONT, "", font_size)
             y = self.get_y()
             x = self.l_margin
+            auto = self.auto_page_break
+            self.set_auto_page_break(False, self.b_margin)
             for text, w in zip(texts, widths):
                 self.rect(x, y, w, height)
                 self.set_xy(x, y + 0.5)
                 self.multi_cell(w, line_h, text, new_x=XPos.RIGHT, new_y=YPos.TOP)
                 x += w
+            self.set_auto_page_break(auto, self.b_margin)
             self.set_xy(self.l_margin, y + height)
         self.ln(2)
 
