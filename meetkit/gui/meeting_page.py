@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetkit import gates, meetings
+from meetkit import meetings
 from meetkit.gui.audit_page import AuditPage
 from meetkit.gui.context import GuiContext
+from meetkit.gui.gate_status import GateStatusWidget
 from meetkit.gui.pages import MEETING_PAGES, load_page_class
 from meetkit.gui.widgets import BEIJING, run_action
 from meetkit.levels import LEVEL_COLOUR, mark
@@ -50,13 +51,12 @@ class MeetingPage(QWidget):
         self.facts.setWordWrap(True)
         layout.addWidget(self.facts)
         gate_row = QHBoxLayout()
-        self.gate_label = QLabel()
-        self.gate_label.setWordWrap(True)
+        self.gate = GateStatusWidget(ctx, meeting_id)
         self.advance_button = QPushButton()
         self.advance_button.clicked.connect(self._advance)
         self.override_button = QPushButton(t("Override with reason…"))
         self.override_button.clicked.connect(self._override)
-        gate_row.addWidget(self.gate_label, 1)
+        gate_row.addWidget(self.gate, 1)
         gate_row.addWidget(self.advance_button)
         gate_row.addWidget(self.override_button)
         layout.addLayout(gate_row)
@@ -97,24 +97,17 @@ class MeetingPage(QWidget):
         starts = m.starts_at.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")
         ends = m.ends_at.astimezone(BEIJING).strftime("%H:%M")
         self.facts.setText(f"{t('Venue')}: {m.venue or '—'}   {t('Starts')}: {starts}–{ends}   {t('Chair')}: {m.chair or '—'}   {t('State')}: {t(m.state)}")
+        self.gate.refresh()
         nxt = meetings.next_state(m.state)
         if nxt is None:
-            self.gate_label.setText(t("The meeting is closed."))
             self.advance_button.setVisible(False)
             self.override_button.setVisible(False)
             return
         self.advance_button.setVisible(True)
         self.advance_button.setText(t("Advance to {state}", state=t(nxt)))
-        found = gates.blockers(self.ctx.store, m, nxt)
-        if found:
-            reasons = "；".join(b.zh if self.ctx.lang == "zh" else b.en for b in found)
-            self.gate_label.setText(t("Blocked: {reasons}", reasons=reasons))
-            self.gate_label.setStyleSheet("color: #b00020; font-weight: bold;")
-        else:
-            self.gate_label.setText(t("Next step: {state}", state=t(nxt)) + " — " + t("Ready to advance."))
-            self.gate_label.setStyleSheet("color: #1b5e20; font-weight: bold;")
-        self.advance_button.setEnabled(not found)
-        self.override_button.setVisible(bool(found) and self.ctx.actor.has("chair"))
+        blocked = bool(self.gate.blockers)
+        self.advance_button.setEnabled(not blocked)
+        self.override_button.setVisible(blocked and self.ctx.actor.has("chair"))
 
     def _advance(self, override_reason: str | None = None) -> None:
         m = meetings.get_meeting(self.ctx.store, self.meeting_id)

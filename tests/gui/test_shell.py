@@ -118,7 +118,7 @@ def test_gate_blocks_until_vetting_done(app, qtbot, store, clock, team, meeting)
     window.show_meeting(meeting.id)
     page = window.meeting_page
     assert not page.advance_button.isEnabled()
-    assert "尚无审定通过" in page.gate_label.text()
+    assert "尚无审定通过" in page.gate.details.text()
     assert page.override_button.isVisible() or not page.isVisible()
 
 
