@@ -120,6 +120,7 @@ class BadgePage(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([780, 460])
         layout.addWidget(split, 1)
         self.progress = QProgressBar()
         self.progress.hide()
