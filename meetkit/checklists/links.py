@@ -95,9 +95,9 @@ def recover_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy
     """Record in the custody ledger that a copy was found in a room during the post-meeting
     check. Called inside the checklist result's transaction, so both commit together.
 
-    The ledger event is 'recovered' where the ledger allows it from the copy's state (a lost
-    copy); a copy still issued to an attendee is taken back with a 'returned' event whose note
-    says where it was found (the ledger does not yet allow 'recovered' from 'issued')."""
+    The ledger event is 'recovered' (allowed from 'lost' and from 'issued'), its note saying
+    where the copy was found; should the ledger refuse 'recovered' from the copy's state, the
+    copy is taken back with a 'returned' event carrying the same note."""
     from meetkit import audit
 
     ledger = _module("meetkit.custody.ledger")

@@ -38,7 +38,7 @@ ALLOWED_FROM = {
     "returned": ("issued",),
     "taken_away": ("issued", "in_stock"),
     "lost": ("issued", "in_stock"),
-    "recovered": ("lost",),
+    "recovered": ("lost", "issued"),  # reported lost, or found (e.g. in a room) while still issued
     "destroyed": ("in_stock",),
     "handed_over": ("issued",),
     "archived": ("issued", "in_stock"),

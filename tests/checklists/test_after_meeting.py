@@ -64,7 +64,7 @@ def test_room_checklists_list_copies_still_out_and_found_copy_is_recovered(store
     found = results.record_result(store, clock, team.inspector, m.id, post["301"], out_301[0].key, "pass", "在床头柜抽屉中发现")
     assert found.copy_recovered and found.item.copy_found
     copy1 = ledger.resolve_copy(store, m.id, "1")
-    assert copy1.state == "in_stock"
+    assert copy1.state == "in_stock" and ledger.history(store, copy1.id)[-1]["kind"] == "recovered"
     assert "会后检查" in ledger.history(store, copy1.id)[-1]["note"]
     # The meeting room's item for copy 1 is settled by the ledger, not by hand.
     main_item = next(i for i in instances.checklist_view(store, post["第一会议室"]).items if i.copy_id == copy1.id)
