@@ -109,11 +109,11 @@ class SweepForm(QWidget):
         self.baseline_dir = QLineEdit()
         self.baseline_dir.setPlaceholderText(t("optional: a previous sweep's folder"))
         base_browse = QPushButton(t("Browse…"))
-        base_browse.clicked.connect(lambda: self._browse_dir(self.baseline_dir))
+        base_browse.clicked.connect(self._browse_baseline)
         pf.addRow(t("Baseline"), _browse_row(self.baseline_dir, base_browse))
         self.out_dir = QLineEdit(str(Path.home() / "meetkit-sweeps" / self.ctx.clock.now().strftime("%Y%m%d-%H%M%S")))
         out_browse = QPushButton(t("Browse…"))
-        out_browse.clicked.connect(lambda: self._browse_dir(self.out_dir))
+        out_browse.clicked.connect(self._browse_out)
         pf.addRow(t("Output folder"), _browse_row(self.out_dir, out_browse))
         self.plan_info = QLabel()
         self.plan_info.setWordWrap(True)
@@ -122,7 +122,6 @@ class SweepForm(QWidget):
         col.addWidget(plan)
 
         self._source_kind_changed()
-        self._profile_changed()
 
     def _source_kind_changed(self) -> None:
         t = self.ctx.tr
@@ -130,11 +129,18 @@ class SweepForm(QWidget):
         self.source_stack.setCurrentIndex(i)
         self.outside.setVisible(self.source_kind.currentData() == "simulator")
         self.source_label.setText(t(("Scenario", "Address", "Device", "File")[i]))
+        self._profile_changed()
 
     def _profile_changed(self) -> None:
+        recording = self.source_kind.currentData() == "recording"
         custom = self.profile.currentData() == CUSTOM_SPAN
-        self.start_mhz.setEnabled(custom)
-        self.stop_mhz.setEnabled(custom)
+        self.profile.setEnabled(not recording)
+        self.passes.setEnabled(not recording)
+        self.start_mhz.setEnabled(custom and not recording)
+        self.stop_mhz.setEnabled(custom and not recording)
+        if recording:
+            self.plan_info.setText(self.ctx.tr("A recording is replayed as it was captured: its own band, once."))
+            return
         try:
             plan = backend.make_plan(None if custom else self.profile.currentData(),
                                      (self.start_mhz.value() * 1e6, self.stop_mhz.value() * 1e6), 1)
@@ -142,6 +148,14 @@ class SweepForm(QWidget):
                                                hops=len(plan.hops), s=plan.hardware_time_s()))
         except MeetkitError as err:
             self.plan_info.setText(err.text(self.ctx.lang))
+
+    # slots are methods, not lambdas holding ``self``: no reference cycles for the collector to
+    # break at an arbitrary moment (PySide then deletes widgets from inside other Qt calls)
+    def _browse_baseline(self) -> None:
+        self._browse_dir(self.baseline_dir)
+
+    def _browse_out(self) -> None:
+        self._browse_dir(self.out_dir)
 
     def _browse_dir(self, edit: QLineEdit) -> None:
         path = QFileDialog.getExistingDirectory(self, self.ctx.tr("Choose a folder"), edit.text() or str(Path.home()))

@@ -174,7 +174,7 @@ class SpectrumView(QWidget):
         self.cursor.hide()
         item.addItem(self.cursor)
         item.getViewBox().sigRangeChangedManually.connect(self._zoomed_by_user)
-        item.getViewBox().sigXRangeChanged.connect(lambda *_: self._set_curves())
+        item.getViewBox().sigXRangeChanged.connect(self._x_range_changed)
         layout.addWidget(self.plot, 5)
 
         self.waterfall = pg.PlotWidget(background=BACKGROUND)
@@ -349,6 +349,9 @@ class SpectrumView(QWidget):
         self._y_range = None
         if self.span_hz is not None:
             self.plot.getPlotItem().getViewBox().setXRange(self.span_hz[0] / 1e6, self.span_hz[1] / 1e6, padding=0.01)
+
+    def _x_range_changed(self, *args: Any) -> None:
+        self._set_curves()
 
     def _zoomed_by_user(self, *args: Any) -> None:
         self._user_zoom = True

@@ -73,8 +73,10 @@ class SweepStationWindow(QMainWindow):
         self.attached: Any = None  # AttachedSweep once the last sweep is attached to a meeting
         self.opened_report: Path | None = None
         t = ctx.tr
+        # a top-level window the main window opens without a parent: Qt frees it when it closes
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(t("RF sweep station"))
-        self.resize(1480, 940)
+        self.resize(1560, 1000)
         self._build()
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
@@ -106,7 +108,7 @@ class SweepStationWindow(QMainWindow):
         right.addWidget(bottom)
         right.setStretchFactor(0, 3)
         right.setStretchFactor(1, 2)
-        right.setSizes([560, 360])
+        right.setSizes([580, 400])
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
 
@@ -190,9 +192,9 @@ class SweepStationWindow(QMainWindow):
         self.friendly_button = QPushButton(t("Mark friendly"))
         self.resolved_button = QPushButton(t("Resolved (with a note)…"))
         self.declared_button = QPushButton(t("Declared"))
-        self.friendly_button.clicked.connect(lambda: self._mark("friendly"))
-        self.resolved_button.clicked.connect(lambda: self._mark("resolved"))
-        self.declared_button.clicked.connect(lambda: self._mark("declared"))
+        self.friendly_button.clicked.connect(self._mark_friendly)
+        self.resolved_button.clicked.connect(self._mark_resolved)
+        self.declared_button.clicked.connect(self._mark_declared)
         for b in (self.friendly_button, self.resolved_button, self.declared_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -302,7 +304,9 @@ class SweepStationWindow(QMainWindow):
         total = max(1, p.hops * p.passes)
         self.progress_bar.setValue(1000 if p.state in ("done",) else int(1000 * min(1.0, p.hops_done / total)))
         parts = []
-        if p.hops:
+        if p.hops and job.plan is None:  # a recording: blocks of its captures
+            parts.append(t("block {h} of {n}", h=min(p.hops_done, p.hops), n=p.hops))
+        elif p.hops:
             parts.append(t("Pass {p} of {n}", p=p.pass_index + 1, n=p.passes))
             parts.append(t("hop {h} of {n}", h=p.hop_index + 1, n=p.hops))
         if p.state == "sweeping" and p.eta_s is not None:
@@ -426,6 +430,15 @@ class SweepStationWindow(QMainWindow):
             f["state"] = item.state
             f["note"] = item.note
         self.findings.set_findings(shown)
+
+    def _mark_friendly(self) -> None:
+        self._mark("friendly")
+
+    def _mark_resolved(self) -> None:
+        self._mark("resolved")
+
+    def _mark_declared(self) -> None:
+        self._mark("declared")
 
     def _mark(self, state: str) -> None:
         attach = backend.attach_service()

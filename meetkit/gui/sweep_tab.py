@@ -58,9 +58,9 @@ class SweepTab(QWidget):
         self.friendly_button = QPushButton(t("Mark friendly"))
         self.resolved_button = QPushButton(t("Resolved (with a note)…"))
         self.declared_button = QPushButton(t("Declared"))
-        self.friendly_button.clicked.connect(lambda: self._mark("friendly"))
-        self.resolved_button.clicked.connect(lambda: self._mark("resolved"))
-        self.declared_button.clicked.connect(lambda: self._mark("declared"))
+        self.friendly_button.clicked.connect(self._mark_friendly)
+        self.resolved_button.clicked.connect(self._mark_resolved)
+        self.declared_button.clicked.connect(self._mark_declared)
         for b in (self.friendly_button, self.resolved_button, self.declared_button):
             bar.addWidget(b)
         bar.addStretch(1)
@@ -118,6 +118,15 @@ class SweepTab(QWidget):
         for b in (self.friendly_button, self.resolved_button, self.declared_button):
             b.setEnabled(f is not None and f.state is not None)
         self.report_button.setEnabled(self.sweep_id() is not None)
+
+    def _mark_friendly(self) -> None:
+        self._mark("friendly")
+
+    def _mark_resolved(self) -> None:
+        self._mark("resolved")
+
+    def _mark_declared(self) -> None:
+        self._mark("declared")
 
     def _mark(self, state: str) -> None:
         from meetkit.sweep import attach

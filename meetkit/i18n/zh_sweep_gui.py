@@ -37,6 +37,8 @@ ZH: dict[str, str] = {
     "Sweep failed; partial results kept": "扫描失败；已保留部分结果",
     "Pass {p} of {n}": "第 {p}/{n} 遍",
     "hop {h} of {n}": "第 {h}/{n} 跳",
+    "block {h} of {n}": "第 {h}/{n} 块",
+    "A recording is replayed as it was captured: its own band, once.": "录音按采集时的原样回放：仅其自身频段，回放一遍。",
     "about {s:.0f} s left": "剩余约 {s:.0f} 秒",
     "{s:.0f} s elapsed": "已用 {s:.0f} 秒",
     "{n} samples dropped (processing fell behind)": "丢弃 {n} 个样本（处理跟不上）",

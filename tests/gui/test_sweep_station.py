@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import shiboken6
 
 from meetkit import meetings, operators
 from meetkit.gui.app import make_app
@@ -19,7 +20,7 @@ from meetkit.gui.sweep_station import SweepStationWindow
 from meetkit.gui.sweep_tab import SweepTab
 from meetkit.i18n import Translator
 from meetkit.sweep.simulator import SimulatorServer, find_scenario, load_scenario
-from tests.conftest import PASSWORD, START
+from tests.conftest import PASSWORD, REAL_RECORDINGS, START
 
 SHOTS = Path(os.environ.get("MEETKIT_SCREENSHOTS", "/tmp/meetkit-shots"))
 
@@ -52,7 +53,8 @@ def station(app, qtbot, store, clock, technician, tmp_path):
     window.show()
     window.form.out_dir.setText(str(tmp_path / "sweep-out"))
     yield window
-    window.shutdown()
+    if shiboken6.isValid(window):
+        window.close()  # stops the sweep, the level meter and the simulator; the window frees itself
 
 
 def _short_span(window: SweepStationWindow, lo_mhz: float = 400.0, hi_mhz: float = 440.0, passes: int = 40) -> None:
@@ -203,3 +205,35 @@ def test_no_dongle_or_bad_recording_is_a_clear_message(station, qtbot, tmp_path,
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
     assert "Traceback" not in text
     assert w.start_button.isEnabled()
+
+
+@pytest.mark.skipif(not (REAL_RECORDINGS / "ism-433MHz-ook-bursts.sigmf-meta").exists(), reason="real recordings not present")
+def test_a_real_recording_replayed_finds_the_433_mhz_bursts(station, qtbot, tmp_path):
+    w = station
+    w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("recording"))
+    w.form.recording_path.setText(str(REAL_RECORDINGS / "ism-433MHz-ook-bursts.sigmf-meta"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.ok, w.last_outcome
+    lo, hi = w.spectrum.span_hz
+    assert lo < 433.81e6 < hi and hi - lo < 1e6  # the recording's own band, not a plan
+    bursts = [f for f in w.findings.findings if abs(f["freq_hz"] - 433.81e6) < 60e3]
+    assert bursts and bursts[0]["kind"] == "ism_device" and bursts[0]["occupancy"] < 0.5
+    w.findings.table.selectRow(0)
+    assert "实时信号源" in w.meter_panel.note.text()  # no level meter on a recording
+    shot(w, "sweep-station-recording")
+
+
+def test_the_main_window_button_opens_the_station(app, qtbot, store, clock, technician):
+    from meetkit.gui.main_window import MainWindow
+
+    ctx = GuiContext(store=store, clock=clock, actor=technician, tr=Translator("zh"))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.sweep_button.click()
+    station = window._sweep_window
+    assert isinstance(station, SweepStationWindow) and station.isVisible()
+    assert station.windowTitle() == "射频检测站"
+    with qtbot.waitSignal(station.destroyed, timeout=5000):
+        station.close()  # the station frees itself when closed
+    window._sweep_window = None
