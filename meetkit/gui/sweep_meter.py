@@ -65,7 +65,7 @@ class LevelMeterPanel(QGroupBox):
         layout.addWidget(self.target)
         self.number = QLabel("— dBFS")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.number.setStyleSheet("font-size: 38px; font-weight: bold; font-family: monospace; color: #1d6f42;")
+        self.number.setStyleSheet("font-size: 34px; font-weight: bold; font-family: monospace; color: #1d6f42;")
         layout.addWidget(self.number)
         self.bar = QProgressBar()
         self.bar.setRange(0, BAR_SPAN_DB * 10)
