@@ -38,7 +38,7 @@ STATUS_COLOUR = {
 }
 MEAN_COLOUR = "#ffd60a"
 MAX_COLOUR = "#ff453a"
-BASELINE_COLOUR = "#64d2ff"
+BASELINE_COLOUR = "#64d2ffaa"  # RRGGBBAA: see the room's mean through it
 BACKGROUND = "#11161d"
 
 F64 = npt.NDArray[np.float64]
