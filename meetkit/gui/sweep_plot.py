@@ -320,7 +320,10 @@ class SpectrumView(QWidget):
             if len(placed) >= max_labels or any(abs(f["freq_hz"] - p) < min_gap_hz for p in placed):
                 continue
             placed.append(float(f["freq_hz"]))
-            text = pg.TextItem(label_of(f), color="#ffffff", anchor=(0.5, 1.15),
+            # near an edge of the span the label hangs inwards so it is not cut off
+            where = (f["freq_hz"] - lo) / (hi - lo) if hi > lo else 0.5
+            anchor_x = 0.0 if where < 0.08 else (1.0 if where > 0.92 else 0.5)
+            text = pg.TextItem(label_of(f), color="#ffffff", anchor=(anchor_x, 1.15),
                                fill=pg.mkBrush(QColor(STATUS_COLOUR.get(f["status"], "#444444")).darker(160)))
             font = QFont()
             font.setPointSize(9)
