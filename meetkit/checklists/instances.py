@@ -319,21 +319,73 @@ def create_checklists(
 # ---- reading --------------------------------------------------------------------------------
 
 
-def _view(store: Store, meeting: Meeting, row: dict[str, Any], outstanding: set[int] | None) -> ChecklistView:
-    from meetkit.checklists.followups import open_followup_count
+@dataclass
+class _Rows:
+    """The rows the views of some checklists are derived from, grouped by checklist id."""
 
+    items: dict[int, list[dict[str, Any]]]
+    results: dict[int, list[dict[str, Any]]]
+    photos: dict[int, list[tuple[int, int]]]  # checklist id -> [(item id, photo id)]
+    signoffs: dict[int, list[dict[str, Any]]]
+    open_followups: dict[int, int]
+
+
+def _group(rows: list[dict[str, Any]]) -> dict[int, list[dict[str, Any]]]:
+    grouped: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        grouped.setdefault(int(row["checklist_id"]), []).append(row)
+    return grouped
+
+
+def _open_followup_counts(store: Store, meeting_id: int, checklist_id: int | None = None) -> dict[int, int]:
+    from meetkit.checklists.followups import list_followups
+
+    counts: dict[int, int] = {}
+    for followup in list_followups(store, meeting_id, checklist_id, only_open=True):
+        counts[followup.checklist_id] = counts.get(followup.checklist_id, 0) + 1
+    return counts
+
+
+def _rows_of_checklist(store: Store, meeting_id: int, checklist_id: int) -> _Rows:
+    photos: dict[int, list[tuple[int, int]]] = {}
+    for cid, item_id, photo_id in sql.photo_refs(store, checklist_id):
+        photos.setdefault(cid, []).append((item_id, photo_id))
+    return _Rows(
+        items={checklist_id: sql.items(store, checklist_id)},
+        results={checklist_id: sql.results(store, checklist_id)},
+        photos=photos,
+        signoffs={checklist_id: sql.signoffs(store, checklist_id)},
+        open_followups=_open_followup_counts(store, meeting_id, checklist_id),
+    )
+
+
+def _rows_of_meeting(store: Store, meeting_id: int, kind: str | None) -> _Rows:
+    """One query per table for every checklist of the meeting (not five per checklist)."""
+    photos: dict[int, list[tuple[int, int]]] = {}
+    for cid, item_id, photo_id in sql.photo_refs_of_meeting(store, meeting_id, kind):
+        photos.setdefault(cid, []).append((item_id, photo_id))
+    return _Rows(
+        items=_group(sql.items_of_meeting(store, meeting_id, kind)),
+        results=_group(sql.results_of_meeting(store, meeting_id, kind)),
+        photos=photos,
+        signoffs=_group(sql.signoffs_of_meeting(store, meeting_id, kind)),
+        open_followups=_open_followup_counts(store, meeting_id),
+    )
+
+
+def _view(meeting: Meeting, row: dict[str, Any], outstanding: set[int] | None, rows: _Rows) -> ChecklistView:
     checklist_id = int(row["id"])
     latest: dict[int, dict[str, Any]] = {}
     counts: dict[int, int] = {}
-    for result in sql.results(store, checklist_id):
+    for result in rows.results.get(checklist_id, ()):
         item_id = int(result["item_id"])
         latest[item_id] = result
         counts[item_id] = counts.get(item_id, 0) + 1
     photos: dict[int, list[int]] = {}
-    for photo in sql.photos(store, checklist_id):
-        photos.setdefault(int(photo["item_id"]), []).append(int(photo["id"]))
+    for item_id, photo_id in rows.photos.get(checklist_id, ()):
+        photos.setdefault(item_id, []).append(photo_id)
     states = []
-    for item in sql.items(store, checklist_id):
+    for item in rows.items.get(checklist_id, ()):
         item_id = int(item["id"])
         copy_id = int(item["copy_id"]) if item["copy_id"] is not None else None
         still_out = bool(copy_id is not None and outstanding is not None and copy_id in outstanding)
@@ -351,19 +403,14 @@ def _view(store: Store, meeting: Meeting, row: dict[str, Any], outstanding: set[
             states.append(ItemState(**base, outcome="na", note="returned or recovered (custody ledger)", auto=True))
         else:
             states.append(ItemState(**base, outcome=None))
-    sign = derive_sign_state(sql.signoffs(store, checklist_id), required_signers(meeting))
+    sign = derive_sign_state(rows.signoffs.get(checklist_id, []), required_signers(meeting))
     return ChecklistView(
         id=checklist_id, meeting_id=int(row["meeting_id"]), kind=row["kind"], room_id=row["room_id"],
         room_name=row["room_name"], room_kind=row["room_kind"], title_en=row["title_en"], title_zh=row["title_zh"],
         template_name=row["template_name"], created_at=row["created_at"], created_by=row["created_by"],
-        items=tuple(states), sign=sign, open_followups=open_followup_count(store, meeting.id, checklist_id),
+        items=tuple(states), sign=sign, open_followups=rows.open_followups.get(checklist_id, 0),
         copies_available=outstanding is not None,
     )
-
-
-def _outstanding_ids(store: Store, meeting_id: int) -> set[int] | None:
-    out = links.outstanding_copies(store, meeting_id)
-    return None if out is None else {c.copy_id for c in out}
 
 
 def checklist_view(store: Store, checklist_id: int, meeting_id: int | None = None) -> ChecklistView:
@@ -371,13 +418,15 @@ def checklist_view(store: Store, checklist_id: int, meeting_id: int | None = Non
     if row is None or (meeting_id is not None and int(row["meeting_id"]) != meeting_id):
         raise NotFound(f"no checklist {checklist_id} in this meeting", f"本会议没有编号为 {checklist_id} 的检查表")
     meeting = get_meeting(store, int(row["meeting_id"]))
-    return _view(store, meeting, row, _outstanding_ids(store, meeting.id))
+    return _view(meeting, row, links.outstanding_copy_ids(store, meeting.id), _rows_of_checklist(store, meeting.id, checklist_id))
 
 
 def checklist_views(store: Store, meeting_id: int, kind: str | None = None) -> list[ChecklistView]:
     meeting = get_meeting(store, meeting_id)
-    outstanding = _outstanding_ids(store, meeting_id)
-    return [_view(store, meeting, row, outstanding) for row in sql.checklists_for_meeting(store, meeting_id, kind)]
+    rows = sql.checklists_for_meeting(store, meeting_id, kind)
+    outstanding = links.outstanding_copy_ids(store, meeting_id)
+    loaded = _rows_of_meeting(store, meeting_id, kind)
+    return [_view(meeting, row, outstanding, loaded) for row in rows]
 
 
 def find_checklist(store: Store, meeting_id: int, ref: str | int) -> ChecklistView:

@@ -91,6 +91,24 @@ def outstanding_copies(store: Store, meeting_id: int) -> list[CopyRef] | None:
     return found
 
 
+def outstanding_copy_ids(store: Store, meeting_id: int) -> set[int] | None:
+    """The ids of the copies :func:`outstanding_copies` lists, without building their labels
+    and holders (the checklist views need only the ids, after every tap). None without the
+    custody area."""
+    if _module("meetkit.custody.reconcile") is None:
+        return None
+    from meetkit.store import custody as custody_sql
+
+    ids = {int(row[0]) for row in custody_sql.outstanding_tuples(store, meeting_id)}
+    incidents = _module("meetkit.custody.incidents")
+    ledger = _module("meetkit.custody.ledger")
+    if incidents is not None and ledger is not None:
+        for incident in incidents.list_incidents(store, meeting_id, open_only=True):
+            if incident.kind == "lost" and incident.copy_id not in ids and ledger.get_copy(store, incident.copy_id).state == "lost":
+                ids.add(incident.copy_id)
+    return ids
+
+
 def recover_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_id: int, where: str, note: str) -> None:
     """Record in the custody ledger that a copy was found in a room during the post-meeting
     check. Called inside the checklist result's transaction, so both commit together.

@@ -78,6 +78,16 @@ def items(store: Store, checklist_id: int) -> list[dict[str, Any]]:
     return store.query("SELECT * FROM checklist_items WHERE checklist_id = ? ORDER BY position, id", [checklist_id])
 
 
+def items_of_meeting(store: Store, meeting_id: int, kind: str | None = None) -> list[dict[str, Any]]:
+    """The items of every checklist of the meeting (of ``kind``), in checklist and item order."""
+    sql = "SELECT i.* FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id WHERE c.meeting_id = ?"
+    params: list[Any] = [meeting_id]
+    if kind:
+        sql += " AND c.kind = ?"
+        params.append(kind)
+    return store.query(sql + " ORDER BY i.checklist_id, i.position, i.id", params)
+
+
 def max_position(store: Store, checklist_id: int) -> int:
     row = store.query_one("SELECT coalesce(max(position), 0) AS p FROM checklist_items WHERE checklist_id = ?", [checklist_id])
     return int(row["p"]) if row else 0
@@ -100,6 +110,16 @@ def results(store: Store, checklist_id: int) -> list[dict[str, Any]]:
     return store.query("SELECT * FROM checklist_results WHERE checklist_id = ? ORDER BY id", [checklist_id])
 
 
+def results_of_meeting(store: Store, meeting_id: int, kind: str | None = None) -> list[dict[str, Any]]:
+    """Every result of every checklist of the meeting (of ``kind``), oldest first."""
+    sql = "SELECT r.* FROM checklist_results r JOIN checklists c ON c.id = r.checklist_id WHERE c.meeting_id = ?"
+    params: list[Any] = [meeting_id]
+    if kind:
+        sql += " AND c.kind = ?"
+        params.append(kind)
+    return store.query(sql + " ORDER BY r.id", params)
+
+
 def insert_photo(store: Store, row: dict[str, Any]) -> int:
     cursor = store.execute(
         "INSERT INTO checklist_photos (checklist_id, item_id, result_id, filename, mime, sha256, width_px, height_px, data, thumbnail, at, operator)"
@@ -116,6 +136,23 @@ def photos(store: Store, checklist_id: int) -> list[dict[str, Any]]:
         " FROM checklist_photos WHERE checklist_id = ? ORDER BY id",
         [checklist_id],
     )
+
+
+def photo_refs(store: Store, checklist_id: int) -> list[tuple[int, int, int]]:
+    """(checklist_id, item_id, photo_id) of the checklist's photos, without their bytes."""
+    cursor = store.execute("SELECT checklist_id, item_id, id FROM checklist_photos WHERE checklist_id = ? ORDER BY id", [checklist_id])
+    return [(int(c), int(i), int(p)) for c, i, p in cursor.fetchall()]
+
+
+def photo_refs_of_meeting(store: Store, meeting_id: int, kind: str | None = None) -> list[tuple[int, int, int]]:
+    """(checklist_id, item_id, photo_id) of every photo of the meeting's checklists."""
+    sql = "SELECT p.checklist_id, p.item_id, p.id FROM checklist_photos p JOIN checklists c ON c.id = p.checklist_id WHERE c.meeting_id = ?"
+    params: list[Any] = [meeting_id]
+    if kind:
+        sql += " AND c.kind = ?"
+        params.append(kind)
+    cursor = store.execute(sql + " ORDER BY p.id", params)
+    return [(int(c), int(i), int(p)) for c, i, p in cursor.fetchall()]
 
 
 def photo_data(store: Store, photo_id: int) -> dict[str, Any] | None:
@@ -177,3 +214,12 @@ def insert_signoff(store: Store, row: dict[str, Any]) -> int:
 
 def signoffs(store: Store, checklist_id: int) -> list[dict[str, Any]]:
     return store.query("SELECT * FROM checklist_signoffs WHERE checklist_id = ? ORDER BY id", [checklist_id])
+
+
+def signoffs_of_meeting(store: Store, meeting_id: int, kind: str | None = None) -> list[dict[str, Any]]:
+    sql = "SELECT s.* FROM checklist_signoffs s JOIN checklists c ON c.id = s.checklist_id WHERE c.meeting_id = ?"
+    params: list[Any] = [meeting_id]
+    if kind:
+        sql += " AND c.kind = ?"
+        params.append(kind)
+    return store.query(sql + " ORDER BY s.id", params)

@@ -109,3 +109,21 @@ def test_room_checklists_list_copies_still_out_and_found_copy_is_recovered(store
     summary_text = subprocess.run(["pdftotext", "-layout", str(summary), "-"], capture_output=True, text=True, check=True).stdout
     assert "检查表汇总" in summary_text and "SW-2026-0042" in summary_text and "已签字确认" in summary_text
     assert text.count("机密 SECRET") >= 2 * pages, "the mark is on the top and bottom of every page"
+
+
+def test_view_outstanding_ids_match_the_full_copy_list(store, clock, team, after_meeting):  # type: ignore[no-untyped-def]
+    """The views use the cheap id set; it names exactly the copies the full list does,
+    a copy reported lost included, a returned or recovered one excluded."""
+    from meetkit.checklists import links
+
+    m = after_meeting["meeting"]
+    incidents.report_lost(store, clock, team.secretary, m.id, format_copy_code(m.id, 3), note="未找到", reported_to="保密办")
+    full = {c.copy_id for c in links.outstanding_copies(store, m.id) or []}
+    assert links.outstanding_copy_ids(store, m.id) == full
+    assert ledger.resolve_copy(store, m.id, "3").id in full and ledger.resolve_copy(store, m.id, "4").id not in full
+    post = instances.create_checklists(store, clock, team.inspector, m.id, "post")
+    main = instances.checklist_view(store, post[0], m.id)
+    assert {i.copy_id for i in main.copies_still_out} == full
+    assert [v.to_json() for v in instances.checklist_views(store, m.id)] == [
+        instances.checklist_view(store, c, m.id).to_json() for c in [v.id for v in instances.checklist_views(store, m.id)]
+    ], "the batched views equal the one-by-one views"
