@@ -189,6 +189,7 @@ def test_source_lost_mid_sweep_shows_a_chinese_error_and_keeps_the_results(stati
     assert w.spectrum.has_data(), "the partial trace stays on screen"
     assert "失败" in w.state_label.text()
     shot(w, "sweep-station-source-lost")
+    assert w.ctx.tr.missing == set(), f"untranslated: {w.ctx.tr.missing}"
 
 
 @pytest.mark.parametrize("kind", ["rtlsdr", "recording"])
@@ -222,6 +223,7 @@ def test_a_real_recording_replayed_finds_the_433_mhz_bursts(station, qtbot, tmp_
     w.findings.table.selectRow(0)
     assert "实时信号源" in w.meter_panel.note.text()  # no level meter on a recording
     shot(w, "sweep-station-recording")
+    assert w.ctx.tr.missing == set(), f"untranslated: {w.ctx.tr.missing}"
 
 
 def test_the_main_window_button_opens_the_station(app, qtbot, store, clock, technician):
