@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -45,6 +46,8 @@ def _browse_row(edit: QLineEdit, button: QPushButton) -> QWidget:
 
 
 class SweepForm(QWidget):
+    plan_span = Signal(float, float)  # lo_hz, hi_hz of the planned sweep, when the choice changes
+
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -94,6 +97,7 @@ class SweepForm(QWidget):
             box.setRange(24.0, 1766.0)
             box.setDecimals(3)
             box.setValue(value)
+            box.editingFinished.connect(self._profile_changed)
         span = QWidget()
         sl = QHBoxLayout(span)
         sl.setContentsMargins(0, 0, 0, 0)
@@ -131,6 +135,10 @@ class SweepForm(QWidget):
         self.source_label.setText(t(("Scenario", "Address", "Device", "File")[i]))
         self._profile_changed()
 
+    def refresh_plan(self) -> None:
+        """Say how long the chosen plan takes and emit its span."""
+        self._profile_changed()
+
     def _profile_changed(self) -> None:
         recording = self.source_kind.currentData() == "recording"
         custom = self.profile.currentData() == CUSTOM_SPAN
@@ -146,6 +154,7 @@ class SweepForm(QWidget):
                                      (self.start_mhz.value() * 1e6, self.stop_mhz.value() * 1e6), 1)
             self.plan_info.setText(self.ctx.tr("{hops} hops, about {s:.1f} s per pass on a dongle",
                                                hops=len(plan.hops), s=plan.hardware_time_s()))
+            self.plan_span.emit(float(plan.start_hz), float(plan.stop_hz))
         except MeetkitError as err:
             self.plan_info.setText(err.text(self.ctx.lang))
 

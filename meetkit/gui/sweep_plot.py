@@ -175,6 +175,7 @@ class SpectrumView(QWidget):
         item.addItem(self.cursor)
         item.getViewBox().sigRangeChangedManually.connect(self._zoomed_by_user)
         item.getViewBox().sigXRangeChanged.connect(self._x_range_changed)
+        item.getViewBox().setYRange(-90.0, -10.0, padding=0)  # until the first trace says otherwise
         layout.addWidget(self.plot, 5)
 
         self.waterfall = pg.PlotWidget(background=BACKGROUND)

@@ -113,6 +113,9 @@ class SweepStationWindow(QMainWindow):
         right.setSizes([580, 400])
         outer.addWidget(right, 1)
         self.setCentralWidget(central)
+        # before any sweep the plot shows the planned span, and follows the choice
+        self.form.plan_span.connect(self._preview_span)
+        self.form.refresh_plan()
 
     def _build_controls(self) -> QWidget:
         t = self.ctx.tr
@@ -204,6 +207,10 @@ class SweepStationWindow(QMainWindow):
         return row
 
     # -- choices ----------------------------------------------------------------------------
+
+    def _preview_span(self, lo_hz: float, hi_hz: float) -> None:
+        if not self.is_sweeping() and self.last_outcome is None:
+            self.spectrum.set_span(lo_hz, hi_hz)
 
     def request(self) -> SweepRequest:
         level, head = "内部", None
