@@ -245,13 +245,18 @@ def render_pdf(report: Report, path: str | Path, head_hash: str, printed_at: dt.
 
 
 def write_csv(store: Store, report: Report, path: str | Path) -> Path:
+    return render_csv(report, path, audit.head_hash(store))
+
+
+def render_csv(report: Report, path: str | Path, head_hash: str) -> Path:
+    """Write a built report as CSV (no store access: safe to run off the GUI thread)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         out.writerow([mark(report.level)])
         out.writerow([report.title])
-        out.writerow(["审计链头 Audit head", audit.head_hash(store)])
+        out.writerow(["审计链头 Audit head", head_hash])
         for key, value in report.facts:
             out.writerow([key, value])
         for table in report.tables:
@@ -282,4 +287,4 @@ def receipt_lines(outcome_json: dict[str, Any]) -> list[str]:
     ]
 
 
-__all__ = ["KINDS", "Report", "Table", "build", "receipt_lines", "write", "write_csv", "write_pdf"]
+__all__ = ["KINDS", "Report", "Table", "build", "receipt_lines", "render_csv", "render_pdf", "write", "write_csv", "write_pdf"]

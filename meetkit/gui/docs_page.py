@@ -1,6 +1,14 @@
-"""The controlled-documents tab: scan a badge and a copy (either order) to issue or take
-back, alerts for transfer violations and open incidents, the reconciliation board, the
-documents list; labels and reports print off the GUI thread."""
+"""The controlled-documents tab, in four sub-tabs:
+
+- 分发/收回: scan a badge and a copy (either order) to issue or take back, alerts for
+  transfer violations and open incidents, the reconciliation board, the documents list;
+- 销毁: destruction batches (propose, director approves, two or more witnesses each type
+  their own password in a dialog, record the destruction, print the certificate);
+- 会议记录本: the notebook register (register to a secretary, handover confirmed by both
+  custodians' passwords, transfer to the archives);
+- 录音录像: speakers' consents and the recording media registered against them.
+
+Labels and reports print off the GUI thread."""
 
 from __future__ import annotations
 
@@ -22,23 +30,30 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from meetkit import audit
+from meetkit.attendees import get_attendee
 from meetkit.custody import (
     codes,
+    destruction,
     distribution,
     documents,
     incidents,
     labels,
     ledger,
+    notebooks,
     reconcile,
+    recordings,
     reports,
 )
 from meetkit.custody.people import resolve_person
@@ -247,11 +262,15 @@ class DocsPage(QWidget):
         buttons = QHBoxLayout()
         self.register_button = QPushButton(t("Register document…"))
         self.labels_button = QPushButton(t("Print labels…"))
-        self.report_button = QPushButton(t("Reconciliation report…"))
+        self.report_button = QPushButton(t("Reports…"))
+        report_menu = QMenu(self.report_button)
+        for kind, text in (("reconciliation", "Reconciliation report…"), ("distribution", "Distribution register…"),
+                           ("incidents", "Incident report…")):
+            report_menu.addAction(t(text), lambda kind=kind: self.on_report(kind))
+        self.report_button.setMenu(report_menu)
         self.refresh_button = QPushButton(t("Refresh"))
         self.register_button.clicked.connect(self.on_register)
         self.labels_button.clicked.connect(self.on_labels)
-        self.report_button.clicked.connect(self.on_report)
         self.refresh_button.clicked.connect(self.refresh)
         for b in (self.register_button, self.labels_button, self.report_button):
             buttons.addWidget(b)
@@ -260,11 +279,24 @@ class DocsPage(QWidget):
         buttons.addWidget(self.status)
         buttons.addWidget(self.refresh_button)
 
-        layout = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.distribution_tab = QWidget()
+        layout = QVBoxLayout(self.distribution_tab)
         layout.addLayout(top, 3)
         layout.addWidget(self.summary)
         layout.addWidget(split, 4)
         layout.addLayout(buttons)
+        self.destruction_tab = DestructionTab(ctx, meeting_id, self)
+        self.notebooks_tab = NotebooksTab(ctx, meeting_id, self)
+        self.recordings_tab = RecordingsTab(ctx, meeting_id, self)
+        self.tabs.addTab(self.distribution_tab, t("Issue / take back"))
+        self.tabs.addTab(self.destruction_tab, t("Destruction"))
+        self.tabs.addTab(self.notebooks_tab, t("Meeting notebooks"))
+        self.tabs.addTab(self.recordings_tab, t("Recordings"))
+        self.tabs.currentChanged.connect(lambda _i: self.refresh())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.tabs)
         self.clear_pending()
         self.refresh()
 
@@ -343,7 +375,12 @@ class DocsPage(QWidget):
 
     # ---- board -----------------------------------------------------------------------
     def refresh(self) -> None:
-        self.refresh_board()
+        """Refresh the sub-tab in view (the others refresh when they are opened)."""
+        current = self.tabs.currentWidget()
+        if current is self.distribution_tab:
+            self.refresh_board()
+        else:
+            current.refresh()
 
     def refresh_board(self) -> None:
         t = self.ctx.tr
@@ -409,10 +446,23 @@ class DocsPage(QWidget):
         head, now, who = audit.head_hash(self.ctx.store), self.ctx.clock.now(), self.ctx.actor.name
         self._start(lambda: labels.render_labels(meeting, copies, path, head, now, who), Path(path).name)
 
-    def print_report(self, path: str) -> None:
-        report = reports.reconciliation_report(self.ctx.store, self.meeting_id)
+    def print_report(self, path: str, kind: str = "reconciliation", batch_id: int | None = None) -> None:
+        """Build a report from the store here, draw it (PDF) or write it (CSV) off the GUI thread."""
+        report = reports.build(self.ctx.store, self.ctx.clock, self.meeting_id, kind, batch_id)
         head, now, who = audit.head_hash(self.ctx.store), self.ctx.clock.now(), self.ctx.actor.name
-        self._start(lambda: reports.render_pdf(report, path, head, now, who), Path(path).name)
+        if path.lower().endswith(".csv"):
+            self._start(lambda: reports.render_csv(report, path, head), Path(path).name)
+        else:
+            self._start(lambda: reports.render_pdf(report, path, head, now, who), Path(path).name)
+
+    def holder_text(self, copy: ledger.Copy) -> str:
+        if copy.holder_kind == "attendee" and copy.holder_ref:
+            try:
+                person = get_attendee(self.ctx.store, int(copy.holder_ref), self.meeting_id)
+            except MeetkitError:
+                return f"#{copy.holder_ref}"
+            return f"{person.name}（{person.unit}）" if person.unit else person.name
+        return copy.holder_ref or ""
 
     def _selected_copy(self) -> int | None:
         keys = selected_keys(self.out_table)
@@ -484,7 +534,539 @@ class DocsPage(QWidget):
         if path:
             self.print_labels(int(keys[0]), path)
 
-    def on_report(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, self.ctx.tr("Save report"), "reconciliation.pdf", "PDF (*.pdf)")
+    def on_report(self, kind: str = "reconciliation", batch_id: int | None = None) -> None:
+        name = f"{kind}-{batch_id}.pdf" if batch_id else f"{kind}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, self.ctx.tr("Save report"), name, "PDF (*.pdf);;CSV (*.csv)")
         if path:
-            self.print_report(path)
+            run_action(self, self.ctx, lambda: self.print_report(path, kind, batch_id))
+
+
+# ---- destruction, notebooks, recordings ----------------------------------------------------
+
+BATCH_STATUS = {"proposed": "Proposed", "approved": "Approved", "destroyed": "Destroyed", "cancelled": "Cancelled"}
+
+
+def _operator_names(ctx: GuiContext, roles: tuple[str, ...] = ()) -> list[str]:
+    """Active operators (optionally only those with one of ``roles``, admins included)."""
+    from meetkit.operators import list_operators
+
+    names = []
+    for row in list_operators(ctx.store):
+        held = set(row["roles"])  # type: ignore[arg-type]
+        if row["disabled"] or (roles and not held & {*roles, "admin"}):
+            continue
+        names.append(str(row["name"]))
+    return names
+
+
+def _password_field() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMinimumWidth(220)
+    return edit
+
+
+class PasswordsDialog(QDialog):
+    """People confirming in person: each picks their own name and types their own password.
+    ``fixed`` rows name the person already (e.g. the outgoing custodian)."""
+
+    def __init__(self, ctx: GuiContext, title: str, intro: str, rows: list[tuple[str, list[str], str | None]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = ctx.tr
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        note = QLabel(intro)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        form = QFormLayout()
+        self.names: list[QComboBox] = []
+        self.passwords: list[QLineEdit] = []
+        for label, choices, fixed in rows:
+            name = QComboBox()
+            name.addItems(choices)
+            if fixed is not None:
+                name.setCurrentText(fixed)
+                name.setEnabled(False)
+            else:
+                name.setCurrentIndex(-1)
+            password = _password_field()
+            password.setPlaceholderText(t("Typed by this person"))
+            line = QHBoxLayout()
+            line.addWidget(name, 1)
+            line.addWidget(password, 1)
+            form.addRow(label, line)
+            self.names.append(name)
+            self.passwords.append(password)
+        layout.addLayout(form)
+        buttons = ok_cancel(t, "Confirm")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, self.sizeHint().height())
+
+    def values(self) -> list[tuple[str, str]]:
+        return [(n.currentText(), p.text()) for n, p in zip(self.names, self.passwords)]
+
+
+class ProposeDialog(QDialog):
+    def __init__(self, ctx: GuiContext, ranges: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = ctx.tr
+        self.setWindowTitle(t("Propose a destruction batch"))
+        form = QFormLayout(self)
+        hint = QLabel(ranges)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color:#555;")
+        form.addRow(hint)
+        self.copies = QLineEdit()
+        self.copies.setMinimumWidth(360)
+        self.copies.setPlaceholderText(t("Copy numbers or codes, e.g. 1-50, 61, CP-1-00070-B"))
+        self.method = QComboBox()
+        self.method.setEditable(True)
+        self.method.addItems([t("Shredded (cross-cut)"), t("Pulped"), t("Incinerated"), t("Media degaussed and crushed")])
+        self.place = QLineEdit()
+        self.place.setPlaceholderText(t("e.g. the secrecy office"))
+        self.note = QLineEdit()
+        form.addRow(t("Copies"), self.copies)
+        form.addRow(t("Method"), self.method)
+        form.addRow(t("Place"), self.place)
+        form.addRow(t("Note"), self.note)
+        buttons = ok_cancel(t, "Propose")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class DestructionTab(QWidget):
+    """Destruction batches: propose → director approves → witnesses confirm with their own
+    passwords → destruction recorded → certificate printed."""
+
+    def __init__(self, ctx: GuiContext, meeting_id: int, page: DocsPage) -> None:
+        super().__init__(page)
+        self.ctx, self.meeting_id, self.page = ctx, meeting_id, page
+        t = ctx.tr
+        intro = QLabel(t(
+            "Only copies back in stock can be destroyed. The office director approves each batch; at least two other "
+            "operators witness it, each typing their own password."
+        ))
+        intro.setWordWrap(True)
+        self.batches = make_table([
+            t("Batch"), t("Status"), t("Copies"), t("Method"), t("Place"), t("Proposed by"), t("Approved by"),
+            t("Witnesses"), t("Destroyed at"),
+        ])
+        self.batches.itemSelectionChanged.connect(self._show_items)
+        self.items = make_table([t("Copy code"), t("Document"), t("Document number"), t("Copy"), t("Level")])
+        self.items_box = QGroupBox(t("Copies in the batch"))
+        QVBoxLayout(self.items_box).addWidget(self.items)
+        split = QSplitter(Qt.Orientation.Vertical)
+        box = QGroupBox(t("Destruction batches"))
+        QVBoxLayout(box).addWidget(self.batches)
+        split.addWidget(box)
+        split.addWidget(self.items_box)
+        buttons = QHBoxLayout()
+        self.propose_button = QPushButton(t("Propose batch…"))
+        self.approve_button = QPushButton(t("Approve (director)"))
+        self.witness_button = QPushButton(t("Witnesses confirm…"))
+        self.carry_out_button = QPushButton(t("Record destruction"))
+        self.cancel_button = QPushButton(t("Cancel batch"))
+        self.certificate_button = QPushButton(t("Print certificate…"))
+        self.propose_button.clicked.connect(self.on_propose)
+        self.approve_button.clicked.connect(lambda: self._act(destruction.approve))
+        self.witness_button.clicked.connect(self.on_witness)
+        self.carry_out_button.clicked.connect(lambda: self._act(destruction.carry_out))
+        self.cancel_button.clicked.connect(lambda: self._act(destruction.cancel))
+        self.certificate_button.clicked.connect(self.on_certificate)
+        for b in (self.propose_button, self.approve_button, self.witness_button, self.carry_out_button, self.cancel_button,
+                  self.certificate_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.approve_button.setEnabled(ctx.actor.has("director"))
+        can_run = ctx.actor.has("secretary", "director")
+        for b in (self.propose_button, self.carry_out_button, self.cancel_button):
+            b.setEnabled(can_run)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+
+    def refresh(self) -> None:
+        t = self.ctx.tr
+        keep = self.selected_batch()
+        self.rows = destruction.list_batches(self.ctx.store, self.meeting_id)
+        fill_table(self.batches, [[
+            b.id, t(BATCH_STATUS[b.status]), len(b.copies), b.method, b.place, b.proposed_by, b.approved_by or "",
+            "、".join(w for w, _ in b.witnesses), local_time(b.carried_out_at),
+        ] for b in self.rows], [b.id for b in self.rows])
+        if keep is not None:
+            self.select_batch(keep)
+        self._show_items()
+
+    def select_batch(self, batch_id: int) -> None:
+        for r in range(self.batches.rowCount()):
+            item = self.batches.item(r, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == batch_id:
+                self.batches.selectRow(r)
+                return
+
+    def selected_batch(self) -> int | None:
+        keys = selected_keys(self.batches) if self.batches.selectionModel() else []
+        return int(keys[0]) if keys else None
+
+    def _show_items(self) -> None:
+        batch_id = self.selected_batch()
+        batch = next((b for b in getattr(self, "rows", []) if b.id == batch_id), None)
+        copies = batch.copies if batch else ()
+        fill_table(self.items, [[c.code, c.title, c.doc_number, c.label, c.level] for c in copies], [c.id for c in copies])
+        self.items_box.setTitle(
+            self.ctx.tr("Copies in batch {n} ({count})", n=batch.id, count=len(copies)) if batch
+            else self.ctx.tr("Copies in the batch")
+        )
+
+    def _need_batch(self) -> int | None:
+        batch_id = self.selected_batch()
+        if batch_id is None:
+            QMessageBox.information(self, self.ctx.tr("Destruction"), self.ctx.tr("Select a batch first"))
+        return batch_id
+
+    def _act(self, service: Any) -> None:
+        batch_id = self._need_batch()
+        if batch_id is None:
+            return
+        run_action(self, self.ctx, lambda: service(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, batch_id))
+        self.refresh()
+
+    def ranges_hint(self) -> str:
+        """Each document's copy numbers and how many are back in stock, to help fill the form."""
+        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False)
+        lines = []
+        for doc in documents.list_documents(self.ctx.store, self.meeting_id):
+            numbers = [c.number for c in documents.copies(self.ctx.store, doc.id)]
+            line = next(d for d in board.documents if d.document_id == doc.id)
+            lines.append(self.ctx.tr(
+                "《{title}》 numbers {lo}–{hi}, {n} in stock", title=doc.title, lo=numbers[0], hi=numbers[-1], n=line.in_stock
+            ))
+        return "\n".join(lines[:12]) + ("\n…" if len(lines) > 12 else "")
+
+    def propose(self, copies: str, method: str, place: str, note: str = "") -> destruction.Batch | None:
+        batch = run_action(self, self.ctx, lambda: destruction.propose(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, [copies], method=method, place=place, note=note
+        ))
+        self.refresh()
+        if batch is not None:
+            self.select_batch(batch.id)
+        return batch
+
+    def on_propose(self) -> None:
+        dialog = ProposeDialog(self.ctx, self.ranges_hint(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.propose(dialog.copies.text(), dialog.method.currentText(), dialog.place.text(), dialog.note.text())
+
+    def confirm_witnesses(self, batch_id: int, people: list[tuple[str, str]]) -> int:
+        """Each (name, password) confirms as a witness; stops at the first refusal. Returns
+        how many confirmed."""
+        done = 0
+        for name, password in people:
+            if not name:
+                continue
+            result = run_action(self, self.ctx, lambda name=name, password=password: destruction.witness(
+                self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, batch_id, name, password
+            ))
+            if result is None:
+                break
+            done += 1
+        self.refresh()
+        return done
+
+    def on_witness(self) -> None:
+        batch_id = self._need_batch()
+        if batch_id is None:
+            return
+        t = self.ctx.tr
+        names = [n for n in _operator_names(self.ctx) if n != self.ctx.actor.name or not self.ctx.actor.has("director")]
+        batch = destruction.get_batch(self.ctx.store, batch_id, self.meeting_id)
+        have = len(batch.witnesses)
+        need = max(1, destruction.MIN_WITNESSES - have)
+        rows = [(t("Witness {n}", n=have + i + 1), names, None) for i in range(need)]
+        dialog = PasswordsDialog(self.ctx, t("Witnesses confirm batch {n}", n=batch_id), t(
+            "Each witness chooses their own name and types their own password, in person. "
+            "The approving director cannot witness."
+        ), rows, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.confirm_witnesses(batch_id, dialog.values())
+
+    def on_certificate(self) -> None:
+        batch_id = self._need_batch()
+        if batch_id is not None:
+            self.page.on_report("destruction", batch_id)
+
+
+class NotebookDialog(QDialog):
+    def __init__(self, ctx: GuiContext, keepers: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = ctx.tr
+        self.setWindowTitle(t("Register meeting notebooks"))
+        form = QFormLayout(self)
+        self.title = QLineEdit(t("Meeting notebook"))
+        self.title.setMinimumWidth(320)
+        self.custodian = QComboBox()
+        self.custodian.addItems(keepers)
+        if ctx.actor.name in keepers:
+            self.custodian.setCurrentText(ctx.actor.name)
+        self.password = _password_field()
+        self.password.setPlaceholderText(t("Only when the custodian is someone else: typed by them"))
+        self.years = QComboBox()
+        for years in notebooks.RETENTION_YEARS:
+            self.years.addItem(t("{n} years", n=years), years)
+        self.years.setCurrentIndex(len(notebooks.RETENTION_YEARS) - 1)
+        self.count = QSpinBox()
+        self.count.setRange(1, 100)
+        form.addRow(t("Title"), self.title)
+        form.addRow(t("Custodian (secretary)"), self.custodian)
+        form.addRow(t("Custodian's password"), self.password)
+        form.addRow(t("Kept for"), self.years)
+        form.addRow(t("Number of notebooks"), self.count)
+        buttons = ok_cancel(t, "Register")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class NotebooksTab(QWidget):
+    """The notebook register: kept by a secretary, handed over with both custodians'
+    passwords, transferred to the archives when the retention period has run."""
+
+    def __init__(self, ctx: GuiContext, meeting_id: int, page: DocsPage) -> None:
+        super().__init__(page)
+        self.ctx, self.meeting_id, self.page = ctx, meeting_id, page
+        t = ctx.tr
+        intro = QLabel(t(
+            "Meeting notebooks are kept by a secretary. A custodian change is confirmed by both custodians with their "
+            "passwords; after the retention period the notebook goes to the archives."
+        ))
+        intro.setWordWrap(True)
+        self.table = make_table([
+            t("Copy code"), t("Title"), t("Level"), t("State"), t("Custodian"), t("Handovers"), t("Kept until"),
+            t("Archive receipt"),
+        ])
+        buttons = QHBoxLayout()
+        self.register_button = QPushButton(t("Register notebooks…"))
+        self.handover_button = QPushButton(t("Hand over…"))
+        self.archive_button = QPushButton(t("Transfer to archives…"))
+        self.print_button = QPushButton(t("Print register…"))
+        self.register_button.clicked.connect(self.on_register)
+        self.handover_button.clicked.connect(self.on_handover)
+        self.archive_button.clicked.connect(self.on_archive)
+        self.print_button.clicked.connect(lambda: self.page.on_report("notebooks"))
+        for b in (self.register_button, self.handover_button, self.archive_button, self.print_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.register_button, self.handover_button, self.archive_button):
+            b.setEnabled(ctx.actor.has("secretary"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def refresh(self) -> None:
+        t = self.ctx.tr
+        now = self.ctx.clock.now()
+        lines = notebooks.notebook_register(self.ctx.store, self.meeting_id)
+        fill_table(self.table, [[
+            line.copy.code, line.copy.title, line.copy.level,
+            t("Due for the archives") if line.due(now) else t(NOTEBOOK_STATE.get(line.copy.state, line.copy.state)),
+            line.custodian or "", line.handovers, local_time(line.retention_until, "%Y-%m-%d"), line.archived_ref or "",
+        ] for line in lines], [line.copy.code for line in lines])
+
+    def _selected(self) -> ledger.Copy | None:
+        keys = selected_keys(self.table)
+        if not keys:
+            QMessageBox.information(self, self.ctx.tr("Meeting notebooks"), self.ctx.tr("Select a notebook first"))
+            return None
+        return ledger.resolve_copy(self.ctx.store, self.meeting_id, str(keys[0]))
+
+    def register(self, title: str, custodian: str, years: int, count: int = 1, password: str | None = None) -> Any:
+        made = run_action(self, self.ctx, lambda: notebooks.register_notebooks(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, title=title, custodian=custodian,
+            retention_years=years, count=count, custodian_password=password,
+        ))
+        self.refresh()
+        return made
+
+    def on_register(self) -> None:
+        dialog = NotebookDialog(self.ctx, _operator_names(self.ctx, ("secretary",)), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.register(dialog.title.text(), dialog.custodian.currentText(), int(dialog.years.currentData()),
+                          dialog.count.value(), dialog.password.text() or None)
+
+    def handover(self, code: str, to: str, from_password: str | None, to_password: str | None) -> Any:
+        moved = run_action(self, self.ctx, lambda: notebooks.handover(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, code, to=to, to_password=to_password,
+            from_password=from_password,
+        ))
+        self.refresh()
+        return moved
+
+    def on_handover(self) -> None:
+        copy = self._selected()
+        if copy is None:
+            return
+        t = self.ctx.tr
+        current = copy.holder_ref if copy.state == "issued" else None
+        if current is None:
+            QMessageBox.information(self, t("Meeting notebooks"), t("This notebook has no custodian"))
+            return
+        keepers = [n for n in _operator_names(self.ctx, ("secretary",)) if n != current]
+        rows = [(t("Handing over"), [current], current), (t("Receiving"), keepers, None)]
+        dialog = PasswordsDialog(self.ctx, t("Hand over {code}", code=copy.code), t(
+            "Both custodians confirm in person, each with their own password (the operator at the keyboard may leave "
+            "theirs empty)."
+        ), rows, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        (_, from_password), (to, to_password) = dialog.values()
+        if not to:
+            return
+        self.handover(copy.code, to, from_password or None, to_password or None)
+
+    def archive(self, code: str, archive_ref: str) -> Any:
+        done = run_action(self, self.ctx, lambda: notebooks.archive(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, code, archive_ref=archive_ref
+        ))
+        self.refresh()
+        return done
+
+    def on_archive(self) -> None:
+        copy = self._selected()
+        if copy is None:
+            return
+        t = self.ctx.tr
+        dialog = FieldsDialog(self.ctx, t("Transfer {code} to the archives", code=copy.code), [t("Archive's receipt number")], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.archive(copy.code, dialog.values()[0])
+
+
+NOTEBOOK_STATE = {"issued": "In custody", "in_stock": "In stock", "lost": "Lost", "destroyed": "Destroyed",
+                  "archived": "Archived", "taken_away": "Taken away"}
+
+
+class RecordingDialog(QDialog):
+    def __init__(self, ctx: GuiContext, consents: list[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = ctx.tr
+        self.setWindowTitle(t("Register recording media"))
+        form = QFormLayout(self)
+        self.consent = QComboBox()
+        for c in consents:
+            self.consent.addItem(f"#{c.id} {c.speaker}  {c.scope}", c.id)
+        self.title = QLineEdit()
+        self.title.setMinimumWidth(320)
+        self.media = QComboBox()
+        self.media.setEditable(True)
+        self.media.addItems([t("SD card"), t("CD"), t("Recorder"), t("USB drive")])
+        self.copies = QSpinBox()
+        self.copies.setRange(1, 100)
+        form.addRow(t("Speaker's consent"), self.consent)
+        form.addRow(t("Title"), self.title)
+        form.addRow(t("Medium"), self.media)
+        form.addRow(t("Copies"), self.copies)
+        buttons = ok_cancel(t, "Register")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class RecordingsTab(QWidget):
+    """Consents first, then the media registered against a consent; the media are then
+    issued, taken back, lost or destroyed like any copy (分发/收回 and 销毁 tabs)."""
+
+    def __init__(self, ctx: GuiContext, meeting_id: int, page: DocsPage) -> None:
+        super().__init__(page)
+        self.ctx, self.meeting_id, self.page = ctx, meeting_id, page
+        t = ctx.tr
+        intro = QLabel(t(
+            "A speech is recorded only with the speaker's consent: record the consent first, then register the media. "
+            "The media are then handled like documents (issue, take back, destroy)."
+        ))
+        intro.setWordWrap(True)
+        self.consents = make_table([t("No."), t("Speaker"), t("Scope"), t("Given at"), t("Recorded by")])
+        self.media = make_table([t("Copy code"), t("Title"), t("Medium"), t("Speaker"), t("Level"), t("State"), t("Holder")])
+        consent_box = QGroupBox(t("Speakers' consents"))
+        QVBoxLayout(consent_box).addWidget(self.consents)
+        media_box = QGroupBox(t("Recording media"))
+        QVBoxLayout(media_box).addWidget(self.media)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(consent_box)
+        split.addWidget(media_box)
+        split.setSizes([480, 780])
+        buttons = QHBoxLayout()
+        self.consent_button = QPushButton(t("Record consent…"))
+        self.register_button = QPushButton(t("Register recording…"))
+        self.labels_button = QPushButton(t("Print labels…"))
+        self.consent_button.clicked.connect(self.on_consent)
+        self.register_button.clicked.connect(self.on_register)
+        self.labels_button.clicked.connect(self.on_labels)
+        for b in (self.consent_button, self.register_button, self.labels_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        for b in (self.consent_button, self.register_button):
+            b.setEnabled(ctx.actor.has("secretary"))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+
+    def refresh(self) -> None:
+        t = self.ctx.tr
+        found = recordings.list_consents(self.ctx.store, self.meeting_id)
+        speakers = {c.id: c.speaker for c in found}
+        fill_table(self.consents, [[c.id, c.speaker, c.scope, local_time(c.given_at), c.recorded_by] for c in found],
+                   [c.id for c in found])
+        rows, keys = [], []
+        for doc in documents.list_documents(self.ctx.store, self.meeting_id, kind="recording"):
+            for c in documents.copies(self.ctx.store, doc.id):
+                holder = self.page.holder_text(c)
+                rows.append([c.code, f"{doc.title} {c.label}", doc.media, speakers.get(doc.consent_id or 0, ""), c.level,
+                             t(NOTEBOOK_STATE.get(c.state, c.state)) if c.state != "issued" else t("Issued"), holder])
+                keys.append(doc.id)
+        fill_table(self.media, rows, keys)
+
+    def record_consent(self, speaker: str, scope: str) -> Any:
+        done = run_action(self, self.ctx, lambda: recordings.record_consent(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, speaker=speaker, scope=scope
+        ))
+        self.refresh()
+        return done
+
+    def on_consent(self) -> None:
+        t = self.ctx.tr
+        dialog = FieldsDialog(self.ctx, t("Record a speaker's consent"), [t("Speaker"), t("Scope (what may be recorded, for whom)")], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.record_consent(*dialog.values())
+
+    def register(self, consent_id: int, title: str, media: str, copies: int = 1) -> Any:
+        done = run_action(self, self.ctx, lambda: recordings.register_recording(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, consent_id=consent_id, title=title, media=media,
+            copies=copies,
+        ))
+        self.refresh()
+        return done
+
+    def on_register(self) -> None:
+        t = self.ctx.tr
+        consents = recordings.list_consents(self.ctx.store, self.meeting_id)
+        if not consents:
+            QMessageBox.information(self, t("Recordings"), t("Record the speaker's consent first"))
+            return
+        dialog = RecordingDialog(self.ctx, consents, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.register(int(dialog.consent.currentData()), dialog.title.text(), dialog.media.currentText(), dialog.copies.value())
+
+    def on_labels(self) -> None:
+        keys = selected_keys(self.media)
+        if not keys:
+            QMessageBox.information(self, self.ctx.tr("Recordings"), self.ctx.tr("Select a recording first"))
+            return
+        path, _ = QFileDialog.getSaveFileName(self, self.ctx.tr("Save labels"), "labels.pdf", "PDF (*.pdf)")
+        if path:
+            self.page.print_labels(int(keys[0]), path)
