@@ -66,6 +66,11 @@ from meetkit.gui.widgets import (
 
 COLOURS = {"ok": "#1b7f3b", "warn": "#c77c00", "refused": "#b71c1c", "idle": "#455a64"}
 BEEPS = {"ok": 1, "warn": 2, "refused": 3}
+SIZES = {"title": 76, "name": 64, "unit": 30, "seat": 40}  # pixel sizes at full scale
+PHOTO_SIZE = (150, 196)
+FULL_PANEL_H = 470  # the panel's height at which everything is drawn at full size
+MIN_SCALE = 0.5
+MIN_PANEL_W, MIN_PANEL_H = 480, 240
 TONES_HZ = {"ok": (880,), "warn": (660, 660), "refused": (330, 330, 330)}
 
 
@@ -147,18 +152,18 @@ class VerdictPanel(QFrame):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(28, 20, 28, 20)
-        self.title = _label(76, bold=True)
+        self.title = _label(SIZES["title"], bold=True)
         outer.addWidget(self.title)
         row = QHBoxLayout()
         self.photo = QLabel()
-        self.photo.setFixedSize(150, 196)
+        self.photo.setFixedSize(*PHOTO_SIZE)
         self.photo.setScaledContents(True)
         self.photo.setStyleSheet("background: rgba(255,255,255,0.2); border: 3px solid white;")
         row.addWidget(self.photo)
         who = QVBoxLayout()
-        self.name = _label(64, bold=True)
-        self.unit = _label(30)
-        self.seat = _label(40, bold=True)
+        self.name = _label(SIZES["name"], bold=True)
+        self.unit = _label(SIZES["unit"])
+        self.seat = _label(SIZES["seat"], bold=True)
         for w in (self.name, self.unit, self.seat):
             who.addWidget(w)
         row.addLayout(who, 1)
@@ -168,6 +173,11 @@ class VerdictPanel(QFrame):
         outer.addWidget(self.reason)
         self.kind = "idle"
         self._photo_shown = False
+        self._reason_large = False
+        # The panel takes the room the window gives it (a 1366x768 laptop leaves it about
+        # 300 px): it does not demand its full-size layout, the type scales with its height.
+        self.setMinimumSize(MIN_PANEL_W, MIN_PANEL_H)
+        self.scale = 1.0
         self.show_idle()
 
     def _paint(self, kind: str) -> None:
@@ -180,27 +190,46 @@ class VerdictPanel(QFrame):
         text = self.name.text()
         room = self.width() - 80 - (self.photo.width() + 24 if self.photo.isVisibleTo(self) or self._photo_shown else 0)
         font = self.name.font()
-        size = 64
+        largest, smallest = self._px(SIZES["name"]), self._px(28)
+        size = largest
         if text:
             font.setPixelSize(100)
             advance = QFontMetrics(font).horizontalAdvance(text)
-            size = max(28, min(64, int(100 * room / max(advance, 1))))
+            size = max(smallest, min(largest, int(100 * room / max(advance, 1))))
         font.setPixelSize(size)
         self.name.setFont(font)
-        self.name.setMinimumHeight(QFontMetrics(font).lineSpacing() * (2 if size == 28 else 1))
+        self.name.setMinimumHeight(QFontMetrics(font).lineSpacing() * (2 if size == smallest else 1))
+
+    def _px(self, size: int) -> int:
+        return max(12, round(size * self.scale))
+
+    def _apply_scale(self) -> None:
+        """Type and photo sized for the panel's height: full size from FULL_PANEL_H up,
+        proportionally smaller below (never under MIN_SCALE)."""
+        self.scale = max(MIN_SCALE, min(1.0, self.height() / FULL_PANEL_H))
+        for label, key in ((self.title, "title"), (self.unit, "unit"), (self.seat, "seat")):
+            font = label.font()
+            font.setPixelSize(self._px(SIZES[key]))
+            label.setFont(font)
+        self.photo.setFixedSize(self._px(PHOTO_SIZE[0]), self._px(PHOTO_SIZE[1]))
+        margin = self._px(20)
+        self.layout().setContentsMargins(self._px(28), margin, self._px(28), margin)
+        self._set_reason(self.reason.text(), self._reason_large)
+        self._fit_name()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        self._fit_name()
+        self._apply_scale()
 
     def _set_reason(self, text: str, large: bool = False) -> None:
         """The reason in large type, on up to two lines that are always given their room."""
+        self._reason_large = large
         font = self.reason.font()
         size = 44 if large and len(text) <= 40 else (36 if len(text) <= 26 else 30)
-        font.setPixelSize(size)
+        font.setPixelSize(self._px(size))
         self.reason.setFont(font)
         self.reason.setText(text)
-        self.reason.setMinimumHeight(self.reason.fontMetrics().lineSpacing() * 2 + 12)
+        self.reason.setMinimumHeight(self.reason.fontMetrics().lineSpacing() * 2 + self._px(12))
 
     def show_idle(self) -> None:
         t = self.ctx.tr
@@ -361,6 +390,7 @@ class DeskPage(QWidget):
         self.recent = make_table([t("Time"), t("Desk"), t("Result"), t("Name"), t("Reason")])
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.recent.setMaximumHeight(190)
+        self.recent.setMinimumHeight(110)
         bottom.addWidget(self.recent, 1)
         side = QVBoxLayout()
         self.admit_button = QPushButton(t("Admit without badge…"))

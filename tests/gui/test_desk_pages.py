@@ -203,3 +203,23 @@ def test_long_name_shrinks_instead_of_clipping(qtbot, desk_page, badges):  # noq
     assert label.text() == "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨"
     assert QFontMetrics(label.font()).horizontalAdvance(label.text()) <= label.width()
     desk_page.grab().save(str(SHOT_DIR / "desk_long_name.png"))
+
+
+def test_desk_page_fits_a_1366x768_laptop(qtbot, desk_page, badges):  # noqa: F811
+    """Inside the main window a 768-px-high screen leaves the desk page about 510 px: the
+    page must not demand more, and the verdict's type shrinks with the panel instead of
+    overlapping or being cut."""
+    from PySide6.QtGui import QFontMetrics
+
+    assert desk_page.minimumSizeHint().height() <= 520
+    full = desk_page.panel.title.font().pixelSize()
+    desk_page.resize(1300, 512)
+    wedge(qtbot, desk_page, badges[1].token)  # with a photo
+    panel = desk_page.panel
+    assert panel.title.font().pixelSize() < full
+    for label in (panel.title, panel.name, panel.unit, panel.seat, panel.reason):
+        assert QFontMetrics(label.font()).height() <= label.height(), label.text()
+        assert label.geometry().bottom() <= panel.height()
+    assert panel.photo.geometry().bottom() <= panel.height()
+    desk_page.resize(1300, 900)
+    qtbot.waitUntil(lambda: panel.title.font().pixelSize() == full, timeout=3000)
