@@ -96,9 +96,13 @@ class _Job(QRunnable):
 
     def run(self) -> None:
         try:
-            self.signals.done.emit(str(self.work()))
+            result, ok = str(self.work()), True
         except Exception as err:  # noqa: BLE001 - shown to the operator
-            self.signals.failed.emit(str(err))
+            result, ok = str(err), False
+        try:
+            (self.signals.done if ok else self.signals.failed).emit(result)
+        except RuntimeError:  # the page was closed while the file was being drawn
+            pass
 
 
 class RegisterDialog(QDialog):
@@ -543,7 +547,7 @@ class DocsPage(QWidget):
 
 # ---- destruction, notebooks, recordings ----------------------------------------------------
 
-BATCH_STATUS = {"proposed": "Proposed", "approved": "Approved", "destroyed": "Destroyed", "cancelled": "Cancelled"}
+BATCH_STATUS = {"proposed": "Proposed", "approved": "Approved", "destroyed": "Carried out", "cancelled": "Cancelled"}
 
 
 def _operator_names(ctx: GuiContext, roles: tuple[str, ...] = ()) -> list[str]:

@@ -84,6 +84,7 @@ ZH = {
     "Proposed": "待审批",
     "Approved": "已审批",
     "Cancelled": "已取消",
+    "Carried out": "已销毁",
     "Typed by this person": "由本人输入密码",
     "Confirm": "确认",
     "Propose a destruction batch": "提出销毁批次",

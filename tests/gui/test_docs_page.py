@@ -154,3 +154,95 @@ def test_take_away_lost_and_director_closes_incident(page_setup, qtbot, _templat
     assert incidents.list_incidents(store, m, open_only=True) == []
     assert "无未结事件" in director_page.alerts.item(0).text()
     assert not tr.missing, tr.missing
+
+
+@pytest.fixture
+def warnings_shown(monkeypatch):
+    """Message boxes the page would show (a modal box would block an offscreen test)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *a: shown.append(text))
+    return shown
+
+
+def test_destruction_tab_director_and_two_witnesses(page_setup, qtbot, _template, tmp_path, warnings_shown):
+    from meetkit.custody import destruction
+    from meetkit.gui.docs_page import DocsPage, PasswordsDialog
+    from PySide6.QtWidgets import QLineEdit
+    from tests.conftest import PASSWORD
+    from tests.custody.test_cli_scenario import pages_text
+
+    page, store, m, _badges, tr = page_setup
+    team = _template[1]
+    director = DocsPage(GuiContext(store, page.ctx.clock, team.director, tr), m)
+    qtbot.addWidget(director)
+    tab = director.destruction_tab
+    director.tabs.setCurrentWidget(tab)
+    assert "在库 50 份" in tab.ranges_hint()
+    batch = tab.propose("1-3, 5", "碎纸机粉碎", "保密室")
+    assert batch is not None and len(batch.copies) == 4
+    assert tab.selected_batch() == batch.id and tab.items.rowCount() == 4
+    tab._act(destruction.approve)
+    # each witness types their own password in the dialog; a wrong one is refused and shown
+    dialog = PasswordsDialog(director.ctx, "w", "", [("1", ["witness1", "witness2"], None), ("2", ["witness1", "witness2"], None)])
+    qtbot.addWidget(dialog)
+    assert all(p.echoMode() == QLineEdit.EchoMode.Password for p in dialog.passwords)
+    dialog.names[0].setCurrentText("witness1")
+    dialog.passwords[0].setText(PASSWORD)
+    dialog.names[1].setCurrentText("witness2")
+    dialog.passwords[1].setText("not the password")
+    assert tab.confirm_witnesses(batch.id, dialog.values()) == 1
+    assert warnings_shown and "密码" in warnings_shown[-1]
+    tab._act(destruction.carry_out)  # refused: one witness only
+    assert destruction.get_batch(store, batch.id).status == "approved"
+    assert "至少 2 人监销" in warnings_shown[-1]
+    assert tab.confirm_witnesses(batch.id, [("witness2", PASSWORD)]) == 1
+    tab._act(destruction.carry_out)
+    assert destruction.get_batch(store, batch.id).status == "destroyed"
+    assert ledger.resolve_copy(store, m, "5").state == "destroyed"
+    assert tab.batches.item(0, 1).text() == "已销毁"
+    director.print_report(str(tmp_path / "cert.pdf"), "destruction", batch.id)
+    qtbot.waitUntil(lambda: "已保存" in director.status.text(), timeout=60000)
+    pages = pages_text(tmp_path / "cert.pdf")
+    assert all("机密 SECRET" in p and "Audit head" in p for p in pages)
+    assert "witness1" in pages[0] and "witness2" in pages[0] and "碎纸机粉碎" in pages[0]
+    # a secretary may propose but not approve
+    assert not page.destruction_tab.approve_button.isEnabled()
+    assert page.destruction_tab.propose_button.isEnabled()
+    assert not tr.missing, tr.missing
+
+
+def test_notebooks_and_recordings_tabs(page_setup, qtbot, tmp_path, warnings_shown):
+    from meetkit.custody import notebooks, recordings
+    from tests.conftest import PASSWORD
+
+    page, store, m, _badges, tr = page_setup
+    books = page.notebooks_tab
+    page.tabs.setCurrentWidget(books)
+    # someone else as custodian: refused without their password, accepted with it
+    assert books.register("会议记录本", "witness1", 5, 2, None) is None
+    assert warnings_shown
+    made = books.register("会议记录本", "witness1", 5, 2, PASSWORD)
+    assert made is not None and books.table.rowCount() == 2
+    assert books.table.item(0, 4).text() == "witness1" and books.table.item(0, 3).text() == "保管中"
+    code = made[0].code
+    # handover back to the secretary at the keyboard: the outgoing custodian types theirs
+    assert books.handover(code, "secretary", "wrong", None) is None
+    assert books.handover(code, "secretary", PASSWORD, None) is not None
+    line = next(x for x in notebooks.notebook_register(store, m) if x.copy.code == code)
+    assert line.custodian == "secretary" and line.handovers == 1
+    assert books.archive(code, "DA-2031-1") is None  # before the retention date
+    assert "期满后方可移交档案" in warnings_shown[-1]
+    recs = page.recordings_tab
+    page.tabs.setCurrentWidget(recs)
+    recs.on_register()  # no consent yet: says so, opens nothing
+    assert "请先登记讲话人同意" in warnings_shown[-1]
+    consent = recs.record_consent("张主任", "仅限存档")
+    assert consent is not None and recs.consents.rowCount() == 1
+    assert recs.register(consent.id, "主任讲话录音", "SD 卡", 2) is not None
+    assert recs.media.rowCount() == 2 and recs.media.item(0, 3).text() == "张主任"
+    assert recordings.list_consents(store, m)[0].speaker == "张主任"
+    page.grab().save(str(tmp_path / "recordings.png"))
+    assert not tr.missing, tr.missing
