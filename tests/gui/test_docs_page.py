@@ -168,9 +168,10 @@ def warnings_shown(monkeypatch):
 
 
 def test_destruction_tab_director_and_two_witnesses(page_setup, qtbot, _template, tmp_path, warnings_shown):
+    from PySide6.QtWidgets import QLineEdit
+
     from meetkit.custody import destruction
     from meetkit.gui.docs_page import DocsPage, PasswordsDialog
-    from PySide6.QtWidgets import QLineEdit
     from tests.conftest import PASSWORD
     from tests.custody.test_cli_scenario import pages_text
 
