@@ -329,10 +329,14 @@ class _KeepFocus(QObject):
 
 
 class DeskPage(QWidget):
-    def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
+    closed = Signal()
+
+    def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None, *, door: bool = False) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.meeting_id = meeting_id
+        self.door = door  # the full-screen copy of the page opened for the door
+        self.door_window: DeskPage | None = None
         self.sounder = Sounder()
         self.desk: Desk | None = None
         t = ctx.tr
@@ -363,6 +367,11 @@ class DeskPage(QWidget):
         self.exit_button.setStyleSheet("QPushButton:checked { background: #1565c0; color: white; font-weight: bold; }")
         self.entry_button.setChecked(True)
         self.mode.idClicked.connect(lambda _id: self.restore_focus())
+        self.full_button = QPushButton(t("Leave full screen") if door else t("Full screen at the door"))
+        self.full_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.full_button.setMinimumHeight(34)
+        self.full_button.clicked.connect(self.close if door else self.open_door_window)
+        top.addWidget(self.full_button)
         top.addStretch(1)
         self.counts = QLabel()
         counts_font = QFont()
@@ -543,6 +552,39 @@ class DeskPage(QWidget):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         QTimer.singleShot(0, self.restore_focus)
+
+    def open_door_window(self) -> DeskPage:
+        """The same desk on the whole screen, for the door: the verdict panel then takes most
+        of the screen. Esc or the button closes it and this page catches up."""
+        if self.door_window is not None:
+            self.door_window.activateWindow()
+            return self.door_window
+        window = DeskPage(self.ctx, self.meeting_id, door=True)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.setWindowTitle(self.ctx.tr("Sign-in desk") + " · " + (self.desk_name.text().strip() or self.ctx.tr("Main entrance")))
+        window.desk_name.setText(self.desk_name.text())
+        window._open_desk()
+        (window.exit_button if self.exit_button.isChecked() else window.entry_button).setChecked(True)
+        window.closed.connect(self._door_window_closed)
+        self.door_window = window
+        window.showFullScreen()
+        return window
+
+    def keyPressEvent(self, event: Any) -> None:
+        if self.door and event.key() == Qt.Key.Key_Escape:  # the scan field passes Esc on
+            self.close()
+            return
+        super().keyPressEvent(event)
+
+    def _door_window_closed(self) -> None:
+        self.door_window = None
+        self.refresh()
+
+    def closeEvent(self, event: Any) -> None:
+        if self.door_window is not None:
+            self.door_window.close()
+        self.closed.emit()
+        super().closeEvent(event)
 
 
 class AdmitDialog(QDialog):

@@ -21,6 +21,8 @@ ZH: dict[str, str] = {
     "Admitted without badge": "已登记无胸卡入场",
     "Admit": "准予入场",
     "Camera scan": "摄像头扫码",
+    "Full screen at the door": "全屏签到",
+    "Leave full screen": "退出全屏（Esc）",
     "No camera available": "没有可用的摄像头",
     "Signing people in needs the secretary or chair role": "签到操作需要会务秘书或主持领导角色",
     "Camera scanning needs QtMultimedia, which is not installed": "摄像头扫码需要 QtMultimedia 组件，本机未安装",

@@ -223,3 +223,21 @@ def test_desk_page_fits_a_1366x768_laptop(qtbot, desk_page, badges):  # noqa: F8
     assert panel.photo.geometry().bottom() <= panel.height()
     desk_page.resize(1300, 900)
     qtbot.waitUntil(lambda: panel.title.font().pixelSize() == full, timeout=3000)
+
+
+def test_full_screen_door_window(qtbot, desk_page, badges):  # noqa: F811
+    """'Full screen at the door' opens the same desk on the whole screen with the same desk
+    name and mode; Esc closes it and the page catches up with what was scanned there."""
+    desk_page.desk_name.setText("东门")
+    desk_page.exit_button.click()
+    door = desk_page.open_door_window()
+    assert door.isFullScreen() and door.door and door.desk is not None and door.desk.desk == "东门"
+    assert door.exit_button.isChecked()
+    door.entry_button.click()
+    wedge(qtbot, door, badges[0].token)
+    assert door.panel.kind == "ok"
+    assert desk_page.open_door_window() is door  # one door window per page
+    qtbot.keyClick(door.scan, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: desk_page.door_window is None, timeout=3000)
+    assert desk_page.recent.rowCount() == 1
+    assert not desk_page.ctx.tr.missing
