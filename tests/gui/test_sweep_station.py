@@ -250,8 +250,6 @@ def test_station_survives_shibokens_lost_references(station):
     from PySide6.QtWidgets import QTableWidgetItem
 
     item = QTableWidgetItem("x")
-    before = sys.getrefcount(None)
     for _ in range(50_000):
         item.data(Qt.ItemDataRole.UserRole)
-    assert sys.getrefcount(None) > 1 << 30 or sys.version_info >= (3, 12)
-    assert sys.getrefcount(None) <= before  # the binding still loses them: the reserve is what saves us
+    assert sys.version_info >= (3, 12) or min(sys.getrefcount(o) for o in (None, True, False)) > 1 << 30
