@@ -213,7 +213,8 @@ def check_token(
             f"会议当前为“{STATE_ZH.get(meeting_state, meeting_state)}”，未开放签到",
             claims,
         )
-    if now < claims.not_before or now >= claims.not_after:
+    leaving = direction == "out"  # someone inside is always let out: a rejection or a late end does not hold them
+    if not leaving and (now < claims.not_before or now >= claims.not_after):
         # a genuine badge at the wrong time: say whose it is, so the desk can help
         row = sql.attendee_for_desk(store, claims.attendee_id, meeting_id)
         who = AttendeeBrief.from_row(row) if row else None
@@ -240,9 +241,9 @@ def check_token(
             claims,
             attendee,
         )
-    if row["status"] != "approved":
+    if row["status"] != "approved" and not leaving:
         return TokenCheck(Verdict.NOT_APPROVED, "the attendee is no longer approved", "持卡人未经审定通过或已被取消参会资格，不得入场", claims, attendee)
-    if not row["pledged"]:
+    if not row["pledged"] and not leaving:
         return TokenCheck(Verdict.NOT_APPROVED, "no confidentiality pledge recorded", "持卡人尚未签署保密承诺，不得入场", claims, attendee)
     return TokenCheck(None, "", "", claims, attendee)
 

@@ -91,6 +91,25 @@ def test_rejected_after_issue_is_not_approved(store, clock, team, approved_meeti
     assert result.verdict is Verdict.NOT_APPROVED
 
 
+def test_someone_inside_is_let_out_after_rejection_or_a_late_end(store, clock, team, approved_meeting, badges):
+    """Leaving is recorded even when the attendee was rejected while inside or the badge's
+    window has passed (a meeting running late); entering again is still refused."""
+    m = approved_meeting.id
+    desk = Desk(store, clock, team.secretary, m, "东门")
+    assert desk.scan(badges[4].token).verdict is Verdict.ADMITTED
+    assert desk.scan(badges[5].token).verdict is Verdict.ADMITTED
+    attendees.reject(store, clock, team.chair, m, badges[4].attendee_id, "身份存疑")
+    clock.advance(10)
+    assert desk.scan(badges[4].token, exit=True).verdict is Verdict.EXITED
+    clock.advance(10)
+    assert desk.scan(badges[4].token).verdict is Verdict.NOT_APPROVED
+    clock.set(START + dt.timedelta(hours=3 + 2, minutes=30))
+    assert desk.scan(badges[5].token, exit=True).verdict is Verdict.EXITED
+    clock.advance(10)
+    assert desk.scan(badges[5].token).verdict is Verdict.EXPIRED
+    assert desk.scan(badges[6].token, exit=True).verdict is Verdict.NOT_IN
+
+
 def test_validity_window(store, clock, team, approved_meeting, badges):
     token = badges[0].token
     clock.set(START - dt.timedelta(hours=2, minutes=1))
