@@ -26,6 +26,16 @@ from meetkit.store import badges as sql
 WINDOW_MARGIN = dt.timedelta(hours=2)
 ISSUERS = ("secretary",)
 LAYOUTS = ("a4-8up", "cr80")
+REISSUE_PREFIX = "补发 reissued: "  # the revocation reason of a badge replaced by a reissue
+
+
+def revoke_reason(stored: str | None, lang: str) -> str:
+    """A revocation reason for people in one language: a reissue says so in that language."""
+    stored = stored or ""
+    if stored.startswith(REISSUE_PREFIX):
+        rest = stored[len(REISSUE_PREFIX):]
+        return f"已补发新卡：{rest}" if lang == "zh" else f"replaced by a reissued badge: {rest}"
+    return stored
 
 
 @dataclass(frozen=True)
@@ -204,7 +214,7 @@ def reissue(store: Store, clock: Clock, actor: Actor, meeting_id: int, attendee_
         if old is None:
             raise NotFound(f"attendee {attendee_id} has no active badge to reissue; issue one", f"参会人员 {attendee_id} 没有有效胸卡可补发，请直接制发")
         at = iso(clock.now())
-        sql.revoke(store, int(old["id"]), at, actor.name, f"补发 reissued: {reason}")
+        sql.revoke(store, int(old["id"]), at, actor.name, REISSUE_PREFIX + reason)
         key_no, private = _signing_key(store, clock, actor, meeting_id)
         new_id = _new_badge(store, clock, actor, meeting, attendee_id, key_no, private, replaces=int(old["serial"]), reason=reason)
         new = sql.badge(store, new_id)

@@ -112,7 +112,7 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out(rows)
     else:
         for r in rows:
-            state = "有效" if r["active"] else f"作废 {r['revoke_reason']}"
+            state = "有效" if r["active"] else f"作废 {issue.revoke_reason(r['revoke_reason'], 'zh')}"
             printed = f"已打印{r['print_count']}次" if r["print_count"] else "未打印"
             line = f"{r['serial_text']}\t{r['attendee_id']}\t{r['name']}\t{state}\t{printed}"
             print(line + (f"\t{r['token']}" if args.tokens else ""))

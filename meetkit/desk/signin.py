@@ -24,6 +24,7 @@ from typing import Any
 from meetkit import audit
 from meetkit.attendees import Attendee, get_attendee
 from meetkit.badges import token as tokens
+from meetkit.badges.issue import revoke_reason
 from meetkit.clock import Clock, iso, parse_iso
 from meetkit.errors import InvalidInput
 from meetkit.meetings import STATE_ZH, get_meeting
@@ -236,8 +237,8 @@ def check_token(
     if badge["revoked_at"]:
         return TokenCheck(
             Verdict.REVOKED,
-            f"badge revoked at {local_time(badge['revoked_at'])}: {badge['revoke_reason']}",
-            f"此胸卡已于 {local_time(badge['revoked_at'])} 作废（{badge['revoke_reason']}），请核查持卡人",
+            f"badge revoked at {local_time(badge['revoked_at'])}: {revoke_reason(badge['revoke_reason'], 'en')}",
+            f"此胸卡已于 {local_time(badge['revoked_at'])} 作废（{revoke_reason(badge['revoke_reason'], 'zh')}），请核查持卡人",
             claims,
             attendee,
         )

@@ -136,7 +136,9 @@ class BadgePage(QWidget):
         badged = set()
         for b in badges:
             a = people.get(b.attendee_id)
-            state = t("Valid") if b.active else t("Revoked: {reason}", reason=b.revoke_reason or "")
+            state = t("Valid") if b.active else t("Revoked: {reason}", reason=issue.revoke_reason(b.revoke_reason, self.ctx.lang))
+            if b.active and a is not None and a.status != "approved":
+                state = t("Valid, but the holder is no longer approved: refused at the door")
             printed = t("{n} times", n=b.print_count) if b.print_count else t("Not printed")
             rows.append([b.serial_text, a.name if a else b.attendee_id, a.unit if a else "", a.seat if a else "", state, printed,
                          local_time(b.issued_at, "%m-%d %H:%M")])
@@ -180,7 +182,7 @@ class BadgePage(QWidget):
         if badge.replaces_serial:
             lines.append(t("Replaces {serial} ({reason})", serial=format_serial(badge.meeting_id, badge.replaces_serial), reason=badge.reissue_reason))
         if not badge.active:
-            lines.append(t("Revoked: {reason}", reason=badge.revoke_reason or ""))
+            lines.append(t("Revoked: {reason}", reason=issue.revoke_reason(badge.revoke_reason, self.ctx.lang)))
         self.detail.setText("\n".join(lines))
 
     # ---- actions ------------------------------------------------------------------------

@@ -241,3 +241,18 @@ def test_full_screen_door_window(qtbot, desk_page, badges):  # noqa: F811
     qtbot.waitUntil(lambda: desk_page.door_window is None, timeout=3000)
     assert desk_page.recent.rowCount() == 1
     assert not desk_page.ctx.tr.missing
+
+
+def test_badge_register_speaks_one_language(qtbot, ctx, store, clock, team, approved_meeting, badges):  # noqa: F811
+    """A reissued badge's revocation reads in the page's language, and a valid badge whose
+    holder was rejected says it will be refused at the door."""
+    m = approved_meeting.id
+    issue.reissue(store, clock, team.secretary, m, badges[3].attendee_id, "遗失")
+    attendees.reject(store, clock, team.chair, m, badges[4].attendee_id, "身份存疑")
+    page = BadgePage(ctx, m)
+    qtbot.addWidget(page)
+    cells = [page.table.item(r, c).text() for r in range(page.table.rowCount()) for c in range(page.table.columnCount())
+             if page.table.item(r, c)]
+    assert any("已补发新卡：遗失" in c for c in cells) and not any("reissued" in c for c in cells)
+    assert any("扫码将被拒绝" in c for c in cells)
+    assert not ctx.tr.missing
