@@ -52,6 +52,12 @@ def build(store: Store, meeting_id: int) -> AttendanceReport:
     )
 
 
+def _unbroken(text: str) -> str:
+    """Cell text whose spaces do not stretch: the PDF table justifies wrapped lines at
+    spaces, which tore "此人已于 11-27 19:30:40 在…" apart; no-break spaces keep it as typed."""
+    return str(text).replace(" ", "\u00a0")
+
+
 def _status(row: presence_service.PresenceRow) -> str:
     if row.entries == 0:
         return "缺席"
@@ -103,14 +109,14 @@ def write_pdf(report: AttendanceReport, path: str | Path, *, head_hash: str, pri
         ["编号", "姓名", "单位", "座位", "状态", "首次入场", "入场台", "最后记录", "无胸卡", "代管号牌"],
         [[r.attendee_id, r.name, r.unit, r.seat, _status(r), local_time(r.first_in), r.first_desk or "", local_time(r.since),
           "是" if r.without_badge else "", " ".join(r.custody_tags)] for r in report.rows],
-        widths=[9, 22, 30, 10, 11, 20, 14, 20, 9, 15],
+        widths=[9, 22, 30, 10, 11, 20, 14, 20, 11, 13],
     )
     pdf.subheading("无胸卡入场 Admitted without a badge")
     if report.admissions:
         pdf.table(
             ["时间", "姓名", "单位", "签到台", "经办", "批准人", "原因", "身份核验"],
-            [[local_time(a["at"]), a["attendee_name"], a["attendee_unit"], a["desk"], a["operator"], a["supervisor"], a["reason"],
-              a["id_check_note"]] for a in report.admissions],
+            [[local_time(a["at"]), a["attendee_name"], a["attendee_unit"], a["desk"], a["operator"], a["supervisor"],
+              _unbroken(a["reason"]), _unbroken(a["id_check_note"])] for a in report.admissions],
             widths=[18, 18, 24, 14, 14, 14, 30, 30],
         )
     else:
@@ -120,7 +126,7 @@ def write_pdf(report: AttendanceReport, path: str | Path, *, head_hash: str, pri
         pdf.table(
             ["时间", "签到台", "操作员", "结果", "持卡人", "原因"],
             [[local_time(s["at"]), s["desk"], s["operator"], VERDICT_ZH[Verdict(s["verdict"])], s["attendee_name"] or "—",
-              s["reason_zh"] or s["reason"]] for s in report.refused],
+              _unbroken(s["reason_zh"] or s["reason"])] for s in report.refused],
             widths=[20, 16, 16, 18, 20, 70],
         )
     else:

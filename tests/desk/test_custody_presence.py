@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -87,6 +88,10 @@ def test_attendance_report_pdf_and_csv(store, clock, team, approved_meeting, bad
     assert "机密" in text and "签到统计" in text and "忘带胸卡" in text and "无法识别" in text
     head = audit.head_hash(store)
     assert head[:32] in text.replace("\n", "")
+    # a wrapped reason keeps its spacing (the table justified it into "此人已于      11-27      08:30:00")
+    assert re.search(r"此人已于\s\d\d-\d\d\s\d\d:\d\d:\d\d\s在“东门”", text), text
+    pages = text.split("\f")[:-1]
+    assert pages and all(page.count("机密 SECRET") >= 2 for page in pages)  # top and bottom of every page
     csv_path = attendance.export(store, clock, team.secretary, m, tmp_path / "attendance.csv")
     rows = csv_path.read_text(encoding="utf-8-sig").splitlines()
     assert len(rows) == 1 + 8 + 1 + 2
