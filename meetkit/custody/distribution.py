@@ -143,7 +143,7 @@ def issue_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_r
             )
     if refusal is not None:
         _refuse(store, clock, actor, "custody.issue", f"copy:{copy.id}", meeting_id, refusal)
-    after = ledger.get_copy(store, copy.id)
+    after = ledger.after_event(copy, "issued", event_id, "attendee", str(person.id))
     return Outcome(
         "issued", after, event_id, attendee_id=person.id, holder_id=person.id,
         en=f"issued {copy.title} {copy.label} to {person.name}",
@@ -218,7 +218,7 @@ def return_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_
             audit.append(store, clock, actor.name, "custody.return", f"copy:{copy.id}", details, meeting_id)
     if refusal is not None:
         _refuse(store, clock, actor, "custody.return", f"copy:{copy.id}", meeting_id, refusal)
-    after = ledger.get_copy(store, copy.id)
+    after = ledger.after_event(copy, "returned", event_id)
     if violation:
         holder_name = _holder_name(store, copy)
         en = f"returned {copy.title} {copy.label} by {person.name}, but it was issued to someone else: transfer violation recorded"
@@ -280,7 +280,7 @@ def take_away(
             )
     if refusal is not None:
         _refuse(store, clock, actor, "custody.take_away", f"copy:{copy.id}", meeting_id, refusal)
-    after = ledger.get_copy(store, copy.id)
+    after = ledger.after_event(copy, "taken_away", event_id, copy.holder_kind, copy.holder_ref)
     return Outcome(
         "taken_away", after, event_id, holder_id=copy.holder_attendee,
         en=f"{copy.title} {copy.label} registered as taken away by {unit} (carrier {carrier}, registration {receipt})",

@@ -8,6 +8,7 @@ transaction as each event, and :func:`verify_projection` recomputes it from the 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -186,6 +187,13 @@ def append_event(store: Store, clock: Clock, operator: str, copy: Copy, kind: st
         holder_kind = holder_ref = None
     sql.put_state(store, copy.id, copy.meeting_id, copy.document_id, copy.number, state, holder_kind, holder_ref, event_id)
     return event_id
+
+
+def after_event(copy: Copy, kind: str, event_id: int, holder_kind: str | None = None, holder_ref: str | None = None) -> Copy:
+    """The copy as :func:`append_event` left it (saves re-reading it after the commit)."""
+    if kind not in KEEPS_HOLDER:
+        holder_kind = holder_ref = None
+    return dataclasses.replace(copy, state=STATE_AFTER[kind], holder_kind=holder_kind, holder_ref=holder_ref, event_id=event_id)
 
 
 def create_copies(store: Store, clock: Clock, operator: str, meeting_id: int, document_id: int, count: int) -> list[int]:

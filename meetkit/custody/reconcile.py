@@ -92,8 +92,9 @@ class Reconciliation:
     meeting_id: int
     documents: list[DocumentLine]
     attendees: list[AttendeeLine]
-    outstanding: list[OutstandingCopy]
+    outstanding: list[OutstandingCopy]  # all of them, or the first few (see outstanding_total)
     open_incidents: int
+    outstanding_total: int
 
     @property
     def totals(self) -> dict[str, int]:
@@ -103,13 +104,14 @@ class Reconciliation:
 
     @property
     def clear(self) -> bool:
-        return not self.outstanding
+        return self.outstanding_total == 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "meeting_id": self.meeting_id,
             "totals": self.totals,
             "clear": self.clear,
+            "outstanding_total": self.outstanding_total,
             "open_incidents": self.open_incidents,
             "documents": [asdict(d) for d in self.documents],
             "attendees": [asdict(a) for a in self.attendees],
@@ -117,7 +119,10 @@ class Reconciliation:
         }
 
 
-def reconcile(store: Store, meeting_id: int, with_attendees: bool = True) -> Reconciliation:
+def reconcile(store: Store, meeting_id: int, with_attendees: bool = True, outstanding_limit: int | None = None) -> Reconciliation:
+    """The counts for every document (and, ``with_attendees``, every attendee) and the
+    outstanding copies by number: all of them, or the first ``outstanding_limit`` (a screen
+    or a gate message lists a few; ``outstanding_total`` always counts them all)."""
     documents = sql.list_documents(store, meeting_id)
     states: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in sql.state_counts_by_document(store, meeting_id):
@@ -125,27 +130,24 @@ def reconcile(store: Store, meeting_id: int, with_attendees: bool = True) -> Rec
     for document_id, n in sql.custodian_counts_by_document(store, meeting_id).items():
         states[document_id]["in_custody"] += n
         states[document_id]["issued"] -= n
-    events: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
-    for row in sql.event_counts_by_document(store, meeting_id):
-        events[int(row["document_id"])][row["kind"]] = {
-            "n": int(row["n"]), "violations": int(row["violations"] or 0)
-        }
+    events = {int(row["document_id"]): row for row in sql.event_counts_by_document(store, meeting_id)}
     lines = []
     for doc in documents:
         did = int(doc["id"])
         s = states[did]
-        e = events[did]
+        e = events.get(did, {})
         lines.append(DocumentLine(
             document_id=did, kind=doc["kind"], title=doc["title"], doc_number=doc["doc_number"], level=doc["level"],
             copies=int(doc["copies"]),
-            issued=e.get("issued", {}).get("n", 0),
-            returned=e.get("returned", {}).get("n", 0),
-            violations=e.get("returned", {}).get("violations", 0),
+            issued=int(e.get("issued") or 0),
+            returned=int(e.get("returned") or 0),
+            violations=int(e.get("violations") or 0),
             taken_away=s["taken_away"], lost=s["lost"], destroyed=s["destroyed"], archived=s["archived"],
             in_custody=s["in_custody"], outstanding=s["issued"], in_stock=s["in_stock"],
         ))
     by_id = {int(d["id"]): d for d in documents}
-    rows = sql.outstanding_tuples(store, meeting_id)
+    # The per-attendee table counts every outstanding copy, so it needs the whole list.
+    rows = sql.outstanding_tuples(store, meeting_id, None if with_attendees else outstanding_limit)
     holders = {int(r[4]) for r in rows}
     if with_attendees or len(holders) > NAME_LOOKUPS:
         people = {a.id: a for a in list_attendees(store, meeting_id)}
@@ -186,7 +188,8 @@ def reconcile(store: Store, meeting_id: int, with_attendees: bool = True) -> Rec
                 outstanding=out_by_holder[attendee_id],
             ))
     open_incidents = len(sql.list_incidents(store, meeting_id, open_only=True))
-    return Reconciliation(meeting_id, lines, attendee_lines, outstanding, open_incidents)
+    total = sum(line.outstanding for line in lines)
+    return Reconciliation(meeting_id, lines, attendee_lines, outstanding, open_incidents, total)
 
 
 def outstanding_blocker(store: Store, meeting: Meeting, target: str) -> list[Blocker]:
@@ -195,10 +198,10 @@ def outstanding_blocker(store: Store, meeting: Meeting, target: str) -> list[Blo
         return []
     from meetkit.gates import Blocker
 
-    result = reconcile(store, meeting.id, with_attendees=False)
-    if not result.outstanding:
+    result = reconcile(store, meeting.id, with_attendees=False, outstanding_limit=GATE_ITEMS_SHOWN)
+    if result.clear:
         return []
-    n = len(result.outstanding)
+    n = result.outstanding_total
     items = tuple(
         f"{o.code} 《{o.title}》{o.label} — {o.holder_name}" + (f"（{o.holder_unit}）" if o.holder_unit else "")
         for o in result.outstanding[:GATE_ITEMS_SHOWN]

@@ -388,22 +388,22 @@ class DocsPage(QWidget):
 
     def refresh_board(self) -> None:
         t = self.ctx.tr
-        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False)
+        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False, outstanding_limit=MAX_ROWS_SHOWN)
         fill_table(
             self.docs_table,
             [[d.title, d.doc_number, d.level, d.copies, d.issued, d.returned, d.taken_away, d.lost, d.destroyed, d.outstanding]
              for d in board.documents],
             [d.document_id for d in board.documents],
         )
-        shown = board.outstanding[:MAX_ROWS_SHOWN]  # a desk page must stay quick with thousands out
+        shown = board.outstanding  # the first MAX_ROWS_SHOWN: a desk page must stay quick with thousands out
         fill_table(
             self.out_table,
             [[o.code, o.title, o.label, o.holder_name, o.holder_unit, local_time(o.since)] for o in shown],
             [o.copy_id for o in shown],
         )
         self.out_box.setTitle(
-            t("Outstanding copies") if len(shown) == len(board.outstanding)
-            else t("Outstanding copies (first {n} of {total})", n=len(shown), total=len(board.outstanding))
+            t("Outstanding copies") if len(shown) == board.outstanding_total
+            else t("Outstanding copies (first {n} of {total})", n=len(shown), total=board.outstanding_total)
         )
         totals = board.totals
         self.summary.setText(t(
@@ -742,7 +742,7 @@ class DestructionTab(QWidget):
 
     def ranges_hint(self) -> str:
         """Each document's copy numbers and how many are back in stock, to help fill the form."""
-        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False)
+        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False, outstanding_limit=MAX_ROWS_SHOWN)
         lines = []
         for doc in documents.list_documents(self.ctx.store, self.meeting_id):
             numbers = [c.number for c in documents.copies(self.ctx.store, doc.id)]

@@ -66,12 +66,22 @@ def insert_copies(store: Store, rows: Sequence[tuple[int, int, int, int]]) -> li
     return ids
 
 
+def _one(store: Store, sql: str, params: Sequence[Any]) -> dict[str, Any] | None:
+    """One row as a dict straight from the cursor (the desk's hot path: no savepoint
+    around a single read)."""
+    cursor = store.execute(sql, params)
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return {d[0]: v for d, v in zip(cursor.description, row)}
+
+
 def copy_by_number(store: Store, meeting_id: int, number: int) -> dict[str, Any] | None:
-    return store.query_one(f"SELECT {COPY_COLUMNS}{COPY_FROM} WHERE c.meeting_id = ? AND c.number = ?", [meeting_id, number])
+    return _one(store, f"SELECT {COPY_COLUMNS}{COPY_FROM} WHERE c.meeting_id = ? AND c.number = ?", [meeting_id, number])
 
 
 def copy_by_id(store: Store, copy_id: int) -> dict[str, Any] | None:
-    return store.query_one(f"SELECT {COPY_COLUMNS}{COPY_FROM} WHERE c.id = ?", [copy_id])
+    return _one(store, f"SELECT {COPY_COLUMNS}{COPY_FROM} WHERE c.id = ?", [copy_id])
 
 
 def copies_of_document(store: Store, document_id: int) -> list[dict[str, Any]]:
@@ -169,10 +179,17 @@ def custodian_counts_by_document(store: Store, meeting_id: int) -> dict[int, int
 
 
 def event_counts_by_document(store: Store, meeting_id: int) -> list[dict[str, Any]]:
-    """Per document and event kind: events and violations (a scan of the covering index)."""
+    """Per document: issue events, return events and returns by someone other than the
+    holder. Three counts per document, each an equality range of the covering index
+    copy_events_document (faster than grouping every event of the meeting)."""
+    count = (
+        "(SELECT count(*) FROM copy_events e WHERE e.meeting_id = d.meeting_id AND e.document_id = d.id AND e.kind = '{kind}'{extra})"
+    )
     return store.query(
-        "SELECT document_id, kind, count(*) AS n, sum(violation) AS violations"
-        " FROM copy_events WHERE meeting_id = ? AND kind != 'created' GROUP BY document_id, kind",
+        f"SELECT d.id AS document_id, {count.format(kind='issued', extra='')} AS issued,"
+        f" {count.format(kind='returned', extra='')} AS returned,"
+        f" {count.format(kind='returned', extra=' AND e.violation = 1')} AS violations"
+        " FROM controlled_documents d WHERE d.meeting_id = ?",
         [meeting_id],
     )
 
@@ -204,13 +221,16 @@ def copies_in_state(store: Store, meeting_id: int, states: Sequence[str], holder
     return store.query(sql, params)
 
 
-def outstanding_tuples(store: Store, meeting_id: int) -> list[tuple[int, int, int, int, str, str]]:
-    """(copy_id, number, document_id, seq, holder_ref, since) of every copy issued to an
-    attendee: plain tuples, since the reconciliation board may list thousands."""
+def outstanding_tuples(store: Store, meeting_id: int, limit: int | None = None) -> list[tuple[int, int, int, int, str, str]]:
+    """(copy_id, number, document_id, seq, holder_ref, since) of copies issued to an
+    attendee, by copy number (the first ``limit`` of them): plain tuples, since the
+    reconciliation board may list thousands. The limit is applied before the joins."""
     cursor = store.execute(
-        "SELECT s.copy_id, s.number, s.document_id, c.seq, s.holder_ref, e.at FROM copy_state s"
-        " JOIN controlled_copies c ON c.id = s.copy_id JOIN copy_events e ON e.id = s.event_id"
-        " WHERE s.meeting_id = ? AND s.state = 'issued' AND s.holder_kind = 'attendee' ORDER BY s.number",
+        "SELECT s.copy_id, s.number, s.document_id, c.seq, s.holder_ref, e.at FROM"
+        " (SELECT copy_id, number, document_id, holder_ref, event_id FROM copy_state"
+        "  WHERE meeting_id = ? AND state = 'issued' AND holder_kind = 'attendee' ORDER BY number"
+        + ("" if limit is None else f" LIMIT {int(limit)}") + ") s"
+        " JOIN controlled_copies c ON c.id = s.copy_id JOIN copy_events e ON e.id = s.event_id ORDER BY s.number",
         [meeting_id],
     )
     return list(cursor.fetchall())

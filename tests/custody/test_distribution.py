@@ -154,3 +154,30 @@ def test_closed_gate_names_outstanding_copies(store, clock, team, approved_meeti
     distribution.return_copy(store, clock, team.secretary, m, "1", str(people[0].id))
     incidents.report_lost(store, clock, team.secretary, m, "2", note="遗失")
     assert reconcile.outstanding_blocker(store, meeting, "closed") == []
+
+
+def test_outcomes_match_the_store_and_the_board_lists_the_first_few(store, clock, team, approved_meeting, people):
+    """The outcome's copy is built without re-reading the store: it must equal what was
+    written. A board asked for the first few outstanding copies still counts them all, and
+    the closing gate names the first 50 and counts the rest."""
+    from meetkit import meetings
+
+    m = approved_meeting.id
+    _doc(store, clock, team, approved_meeting, copies=60, policy="take-away")
+    for n in range(1, 58):
+        out = distribution.issue_copy(store, clock, team.secretary, m, str(n), str(people[n % 7].id))
+        assert out.copy == ledger.get_copy(store, out.copy.id)
+    back = distribution.return_copy(store, clock, team.secretary, m, "1", str(people[5].id))  # not the holder
+    assert back.violation and back.copy == ledger.get_copy(store, back.copy.id)
+    away = distribution.take_away(store, clock, team.secretary, m, "2", unit="第1单位", carrier="王五", receipt="R-1")
+    assert away.copy == ledger.get_copy(store, away.copy.id) and away.copy.holder_ref == str(people[2].id)
+    assert ledger.verify_projection(store, m).ok
+    full = reconcile.reconcile(store, m)
+    few = reconcile.reconcile(store, m, with_attendees=False, outstanding_limit=10)
+    assert full.outstanding_total == few.outstanding_total == len(full.outstanding) == 55
+    assert [o.number for o in few.outstanding] == list(range(3, 13))
+    assert few.documents == full.documents and not few.clear
+    line = full.documents[0]
+    assert (line.issued, line.returned, line.violations, line.taken_away, line.outstanding) == (57, 1, 1, 1, 55)
+    blocker = reconcile.outstanding_blocker(store, meetings.get_meeting(store, m), "closed")[0]
+    assert blocker.en.startswith("55 controlled copies") and len(blocker.items) == 51 and blocker.items[-1] == "… +5"
