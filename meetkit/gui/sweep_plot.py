@@ -81,7 +81,7 @@ class Frame:
     max_db: F64
     low_db: float  # 1st percentile of the mean (for the y range)
     high_db: float  # highest max-hold
-    row: F64  # the waterfall line: peak of the mean per column over ``span_hz``
+    row: F64  # the waterfall line: peak per column over ``span_hz`` of each hop's newest pass
     span_hz: tuple[float, float]
     bins: int
     env_f_mhz: F64  # min/max envelope per display column (two points each) for wide views
@@ -89,8 +89,11 @@ class Frame:
     env_max_db: F64
 
 
-def make_frame(trace: Any, span_hz: tuple[float, float] | None) -> Frame | None:
-    """Turn a trace into display arrays (dB, gaps, waterfall line). Pure NumPy: runs on the job thread."""
+def make_frame(trace: Any, span_hz: tuple[float, float] | None, latest: Any = None) -> Frame | None:
+    """Turn a trace into display arrays (dB, gaps, waterfall line). Pure NumPy: runs on the job thread.
+
+    The waterfall line comes from ``latest`` (every hop's newest pass, so a radio keyed now shows
+    now) when given, else from the combined trace."""
     if len(trace) == 0:
         return None
     mean = np.asarray(trace.mean_dbfs, np.float64)
@@ -100,8 +103,12 @@ def make_frame(trace: Any, span_hz: tuple[float, float] | None) -> Frame | None:
     f, (mean_g, max_g) = _with_gaps(freqs / 1e6, mean, mx)
     env_f, env_mean = envelope(freqs, mean, span[0], span[1], ENVELOPE_COLS)
     _, env_max = envelope(freqs, mx, span[0], span[1], ENVELOPE_COLS)
-    return Frame(f, mean_g, max_g, float(np.percentile(mean, 1)), float(np.max(mx)),
-                 resample_peak(freqs, mean, span[0], span[1], WATERFALL_COLS), span, len(trace),
+    if latest is not None and len(latest) > 0:
+        row = resample_peak(np.asarray(latest.freqs_hz, np.float64), np.asarray(latest.mean_dbfs, np.float64),
+                            span[0], span[1], WATERFALL_COLS)
+    else:
+        row = resample_peak(freqs, mean, span[0], span[1], WATERFALL_COLS)
+    return Frame(f, mean_g, max_g, float(np.percentile(mean, 1)), float(np.max(mx)), row, span, len(trace),
                  env_f / 1e6, env_mean, env_max)
 
 
@@ -264,11 +271,13 @@ class SpectrumView(QWidget):
         x = self.mean_curve.xData
         return x is not None and len(x) > 0
 
-    def _auto_y(self, low_db: float, high_db: float) -> None:
+    def _auto_y(self, low_db: float, high_db: float, *, grow_only: bool = False) -> None:
         if self._user_zoom or not (math.isfinite(low_db) and math.isfinite(high_db)):
             return
         lo = math.floor((low_db - 14.0) / 10.0) * 10.0  # room for the legend below
         hi = math.ceil((high_db + 12.0) / 10.0) * 10.0  # room for the labels above
+        if self._y_range is not None and grow_only:
+            lo, hi = min(lo, self._y_range[0]), max(hi, self._y_range[1])
         if self._y_range is None or lo < self._y_range[0] or hi > self._y_range[1] or hi < self._y_range[1] - 20:
             self._y_range = (lo, max(hi, lo + 30.0))
             self.plot.getPlotItem().getViewBox().setYRange(*self._y_range, padding=0)
@@ -309,6 +318,8 @@ class SpectrumView(QWidget):
             spots.append({"pos": (f["freq_hz"] / 1e6, f["peak_dbfs"] + 2.0), "brush": pg.mkBrush(colour),
                           "data": f["freq_hz"]})
         self.markers.setData(spots)
+        if findings and self._y_range is not None:  # findings may be a moment newer than the frame
+            self._auto_y(self._y_range[0] + 14.0, max(float(f["peak_dbfs"]) for f in findings), grow_only=True)
         for label in self._labels:
             self.plot.removeItem(label)
         self._labels = []

@@ -271,7 +271,8 @@ class SweepJob(QObject):
         self._update_frame()
 
     def _update_frame(self) -> None:
-        frame = make_frame(self.analyzer.trace(), self.span_hz)
+        latest = getattr(self.analyzer, "latest_trace", None)
+        frame = make_frame(self.analyzer.trace(), self.span_hz, latest() if latest is not None else None)
         if frame is not None:
             self.frame = frame
 

@@ -99,6 +99,7 @@ def test_baseline_outside_then_live_room_sweep_zoom_and_level_meter(station, qtb
     # the walkie-talkie of the scenario (409.7625 MHz) is keyed 3 s of every 8 s: wait for it to show
     qtbot.waitUntil(lambda: any(abs(f["freq_hz"] - 409.7625e6) < 50e3 for f in w.findings.findings), timeout=20000)
     assert w.is_sweeping()
+    qtbot.wait(400)  # a few more frames on screen
     shot(w, "sweep-station-mid")
 
     w.stop_sweep()
