@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         except ImportError as err:
             log.warning("sweep station unavailable: %s", err)
             return
-        self._sweep_window = module.SweepStationWindow(self.ctx)
+        self._sweep_window = module.SweepStationWindow(self.ctx, self)
         self._sweep_window.show()
 
     def _sign_out(self) -> None:

@@ -34,7 +34,6 @@ from meetkit.gui.sweep_findings import KIND_LABEL, FindingsPanel
 from meetkit.gui.sweep_form import SweepForm
 from meetkit.gui.sweep_meter import LevelMeterPanel
 from meetkit.gui.sweep_plot import SpectrumView
-from meetkit.gui.sweep_qtfix import shield_singletons
 from meetkit.gui.sweep_worker import (
     LevelMeter,
     SimulatorHandle,
@@ -60,7 +59,6 @@ STATE_LABEL = {
 
 class SweepStationWindow(QMainWindow):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
-        shield_singletons()  # shiboken6 6.12 on Python 3.11 loses references to None/True/False
         super().__init__(parent)
         self.ctx = ctx
         self.job: SweepJob | None = None

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from meetkit.gui.context import GuiContext
 from meetkit.gui.sweep_findings import KIND_LABEL, STATUS_LABEL, fmt_bw
-from meetkit.gui.sweep_qtfix import shield_singletons
 from meetkit.gui.widgets import (
     fill_table,
     local_time,
@@ -34,7 +33,6 @@ STATE_LABEL = {"suspect": "Suspect", "friendly": "Friendly", "resolved": "Resolv
 
 class SweepTab(QWidget):
     def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
-        shield_singletons()  # shiboken6 6.12 on Python 3.11 loses references to None/True/False
         super().__init__(parent)
         self.ctx = ctx
         self.meeting_id = meeting_id
