@@ -10,7 +10,7 @@ from meetkit.badges import issue
 from meetkit.badges.printing import print_badges
 from meetkit.badges.sheets import LAYOUTS
 from meetkit.cli.context import CliContext
-from meetkit.errors import InvalidInput
+from meetkit.errors import ErrorCode, InvalidInput, MeetkitError
 
 Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 
@@ -91,9 +91,12 @@ def cmd_print(args: argparse.Namespace, ctx: CliContext) -> int:
 def cmd_export_key(args: argparse.Namespace, ctx: CliContext) -> int:
     info = issue.export_public_key(ctx.store(), ctx.clock, ctx.actor(), args.meeting)
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     header = "".join(f"# {k}: {info[k]}\n" for k in ("meeting_id", "key_no", "algorithm", "fingerprint"))
-    out.write_text(header + info["public_key_pem"], encoding="ascii")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(header + info["public_key_pem"], encoding="ascii")
+    except OSError as err:
+        raise MeetkitError(ErrorCode.INVALID_INPUT, f"cannot write {out}: {err.strerror or err}", f"无法写入 {out}：{err.strerror or err}") from err
     ctx.out({k: v for k, v in info.items() if k != "public_key_pem"} | {"file": str(out)})
     return 0
 

@@ -87,3 +87,24 @@ def test_private_key_stays_in_the_store(store, clock, team, approved_meeting, st
     assert len(raw) == 32
     store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert bytes(raw) not in store_path.read_bytes()  # the file is encrypted
+
+
+def test_no_badges_printed_for_holders_rejected_since_issue(store, clock, team, approved_meeting, tmp_path):
+    from meetkit import attendees
+
+    m = approved_meeting.id
+    badges = list_badges(store, m)
+    attendees.reject(store, clock, team.chair, m, badges[0].attendee_id, "身份存疑")
+    job = prepare_print(store, clock, team.secretary, m, "cr80")
+    assert badges[0].attendee_id not in {b.attendee_id for b in job.badges} and len(job.badges) == len(badges) - 1
+    with pytest.raises(InvalidState):
+        prepare_print(store, clock, team.secretary, m, "cr80", [badges[0].attendee_id, badges[1].attendee_id])
+
+
+def test_unwritable_output_fails_before_rendering(store, clock, team, approved_meeting, tmp_path):
+    from meetkit.errors import MeetkitError
+
+    for out in (tmp_path, Path("/proc/no/such.pdf")):
+        with pytest.raises(MeetkitError):
+            print_badges(store, clock, team.secretary, approved_meeting.id, out, "cr80")
+    assert print_history(store, approved_meeting.id) == []

@@ -107,6 +107,9 @@ def test_badges_cli_issue_list_reissue_export(store, live, cli_env, capsys, tmp_
     public = load_public_pem(text)
     assert parse(list_badges(store, live.id)[1].token).verify(public)
     assert not parse(list_badges(store, 1)[0].token).verify(public)  # the other meeting's badge
+    # an output that cannot be written is one clear line, not a traceback
+    assert main(["badges", "export-key", str(live.id), "--out", str(tmp_path)]) == 2
+    assert main(["badges", "print", str(live.id), "--out", str(tmp_path), "--layout", "cr80"]) == 2
     # asking for a badge for someone without approval is one clear error line, exit 2
     assert main(["badges", "issue", str(live.id), "999999"]) == 2
     assert main(["badges", "issue", str(live.id), "--all"]) == 0
