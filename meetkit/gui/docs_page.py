@@ -240,10 +240,13 @@ class DocsPage(QWidget):
             t("Lost"), t("Destroyed"), t("Outstanding"),
         ])
         self.out_table = make_table([t("Copy code"), t("Document"), t("Copy"), t("Holder"), t("Unit"), t("Issued at")])
-        for table in (self.docs_table, self.out_table):
+        # Titles get a fixed, adjustable width (a stretched column collapses to nothing when the
+        # counts fill the pane, e.g. with English headers at 1366×768); the table scrolls sideways.
+        for table, column, width in ((self.docs_table, 0, 230), (self.out_table, 1, 170)):
             header = table.horizontalHeader()
-            header.setStretchLastSection(False)
-            header.setSectionResizeMode(1 if table is self.out_table else 0, QHeaderView.ResizeMode.Stretch)
+            header.setStretchLastSection(table is self.out_table)
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QGroupBox(t("Documents and reconciliation"))
         QVBoxLayout(left).addWidget(self.docs_table)
@@ -261,7 +264,7 @@ class DocsPage(QWidget):
         right_layout.addLayout(out_buttons)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([700, 560])
+        split.setSizes([860, 460])
 
         buttons = QHBoxLayout()
         self.register_button = QPushButton(t("Register document…"))
@@ -286,9 +289,9 @@ class DocsPage(QWidget):
         self.tabs = QTabWidget()
         self.distribution_tab = QWidget()
         layout = QVBoxLayout(self.distribution_tab)
-        layout.addLayout(top, 3)
+        layout.addLayout(top, 0)
         layout.addWidget(self.summary)
-        layout.addWidget(split, 4)
+        layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.destruction_tab = DestructionTab(ctx, meeting_id, self)
         self.notebooks_tab = NotebooksTab(ctx, meeting_id, self)
