@@ -5,12 +5,13 @@ same moment cannot both succeed."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from meetkit import audit
 from meetkit.attendees import Attendee, get_attendee
-from meetkit.clock import Clock
+from meetkit.clock import Clock, parse_iso
 from meetkit.custody import incidents, ledger
 from meetkit.custody.documents import KEEPERS, clean_text
 from meetkit.custody.people import is_signed_in, resolve_person
@@ -24,6 +25,7 @@ from meetkit.meetings import STATE_ZH, get_meeting
 from meetkit.operators import Actor, require_role
 from meetkit.store import Store
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))  # times in messages are read by people at the desk
 ISSUE_STATES = ("approved", "in_session", "closing")
 RETURN_STATES = ("approved", "in_session", "closing", "closed")
 
@@ -167,10 +169,11 @@ def return_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_
         if copy.state == "in_stock":
             last = ledger.history(store, copy.id)[-1]
             if last["kind"] == "returned":
+                when = parse_iso(last["at"]).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
                 refusal = Refused(
                     "duplicate",
-                    f"{copy.code} was already returned at {last['at'][:19]} (scanned twice): nothing recorded",
-                    f"{copy.code} 已于 {last['at'][:19]} 收回（重复扫描），未重复登记",
+                    f"{copy.code} was already returned at {when} (scanned twice): nothing recorded",
+                    f"{copy.code} 已于 {when} 收回（重复扫描），未重复登记",
                     copy_id=copy.id,
                 )
             else:

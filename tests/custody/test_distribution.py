@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from meetkit import audit
@@ -57,6 +59,8 @@ def test_scanning_twice_records_nothing_new(store, clock, team, approved_meeting
     with pytest.raises(distribution.Refused) as err:
         distribution.return_copy(store, clock, team.secretary, approved_meeting.id, code, str(people[0].id))
     assert err.value.reason == "duplicate"
+    # the time of the first return is said in Beijing time (UTC+8), as people at the desk read it
+    assert (clock.now() + dt.timedelta(hours=8)).strftime("%Y-%m-%d %H:%M") in err.value.zh
     copy = ledger.resolve_copy(store, approved_meeting.id, code)
     assert _events(store, copy.id) == ["created", "issued", "returned"]
 
