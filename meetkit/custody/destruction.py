@@ -13,7 +13,7 @@ from meetkit import audit
 from meetkit.clock import Clock, iso
 from meetkit.custody import ledger
 from meetkit.custody.documents import clean_text
-from meetkit.errors import Conflict, InvalidInput, InvalidState, NotFound
+from meetkit.errors import Conflict, InvalidInput, InvalidState, MeetkitError, NotFound
 from meetkit.meetings import get_meeting
 from meetkit.operators import Actor, require_role, verify_password_of
 from meetkit.store import Store
@@ -159,7 +159,12 @@ def approve(store: Store, clock: Clock, actor: Actor, meeting_id: int, batch_id:
 
 def witness(store: Store, clock: Clock, actor: Actor, meeting_id: int, batch_id: int, name: str, password: str) -> Batch:
     """A witness confirms in person with their own password (not the approving director)."""
-    person = verify_password_of(store, clock, name, password)
+    try:
+        person = verify_password_of(store, clock, name, password)
+    except MeetkitError as err:  # say whose confirmation failed: several people stand at the table
+        raise MeetkitError(
+            err.code, f"witness {name}: {err.en}", f"监销人 {name}：{err.zh}", **err.details
+        ) from err
     with store.transaction():
         batch = get_batch(store, batch_id, meeting_id)
         if batch.status not in ("proposed", "approved"):

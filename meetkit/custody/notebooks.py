@@ -18,7 +18,7 @@ from meetkit.custody.documents import (
     clean_text,
     insert_document,
 )
-from meetkit.errors import InvalidInput, InvalidState, NotFound
+from meetkit.errors import InvalidInput, InvalidState, MeetkitError, NotFound
 from meetkit.levels import parse_level
 from meetkit.meetings import get_meeting
 from meetkit.operators import Actor, list_operators, require_role, verify_password_of
@@ -59,6 +59,14 @@ def _require_keeper(store: Store, name: str) -> None:
         raise InvalidInput(f"{name} is not a secretary: notebooks are kept by secretaries", f"{name} 不是会务秘书，记录本须由会务秘书保管")
 
 
+def _confirm(store: Store, clock: Clock, name: str, password: str | None, who_en: str, who_zh: str) -> str:
+    """Another person confirms in person with their own password; a failure names them."""
+    try:
+        return verify_password_of(store, clock, name, password or "").name
+    except MeetkitError as err:
+        raise MeetkitError(err.code, f"{who_en} {name}: {err.en}", f"{who_zh} {name}：{err.zh}", **err.details) from err
+
+
 def retention_date(ends_at: dt.datetime, years: int) -> dt.datetime:
     if years not in RETENTION_YEARS:
         raise InvalidInput("notebooks are kept 3 to 5 years", "会议记录本保存期限为 3 至 5 年")
@@ -84,7 +92,7 @@ def register_notebooks(
     until = retention_date(meeting.ends_at, retention_years)
     _require_keeper(store, custodian)
     if custodian != actor.name:
-        verify_password_of(store, clock, custodian, custodian_password or "")
+        _confirm(store, clock, custodian, custodian_password, "custodian", "保管人")
     with store.transaction():
         document_id, numbers = insert_document(
             store, clock, actor, meeting,
@@ -125,9 +133,9 @@ def handover(
         raise InvalidInput(f"{to} already keeps {copy.code}", f"{to} 已是 {copy.code} 的保管人")
     confirmed = {actor.name}
     if current not in confirmed:
-        confirmed.add(verify_password_of(store, clock, current, from_password or "").name)
+        confirmed.add(_confirm(store, clock, current, from_password, "outgoing custodian", "交出人"))
     if to not in confirmed:
-        confirmed.add(verify_password_of(store, clock, to, to_password or "").name)
+        confirmed.add(_confirm(store, clock, to, to_password, "incoming custodian", "接收人"))
     with store.transaction():
         copy = _notebook(store, meeting_id, notebook_ref)
         if copy.holder_ref != current:

@@ -28,8 +28,9 @@ def test_destruction_needs_director_and_two_witnesses(store, clock, team, approv
     batch = destruction.approve(store, clock, team.director, m, batch.id)
     with pytest.raises(MeetkitError, match="witnesses"):
         destruction.carry_out(store, clock, team.secretary, m, batch.id)
-    with pytest.raises(MeetkitError, match="wrong operator name or password"):
+    with pytest.raises(MeetkitError, match="witness witness1: wrong operator name or password") as refused:
         destruction.witness(store, clock, team.secretary, m, batch.id, "witness1", "not-the-password")
+    assert refused.value.zh.startswith("监销人 witness1：")  # several people stand at the table: say whose
     with pytest.raises(MeetkitError, match="director cannot also witness"):
         destruction.witness(store, clock, team.secretary, m, batch.id, "director", PASSWORD)
     destruction.witness(store, clock, team.secretary, m, batch.id, "witness1", PASSWORD)
@@ -64,8 +65,9 @@ def test_notebooks_handover_and_archive(store, clock, team, approved_meeting):
         notebooks.register_notebooks(store, clock, team.secretary, m, title="会议记录本", custodian="technician")
     [book] = notebooks.register_notebooks(store, clock, team.secretary, m, title="会议记录本", custodian="secretary", retention_years=3)
     assert book.state == "issued" and book.holder_kind == "operator" and book.holder_ref == "secretary"
-    with pytest.raises(MeetkitError):
+    with pytest.raises(MeetkitError, match="incoming custodian witness1: wrong") as refused:
         notebooks.handover(store, clock, team.secretary, m, book.code, to="witness1", to_password="wrong-password")
+    assert refused.value.zh.startswith("接收人 witness1：")
     moved = notebooks.handover(store, clock, team.secretary, m, book.code, to="witness1", to_password=PASSWORD)
     assert moved.holder_ref == "witness1"
     with pytest.raises(MeetkitError, match="custodian"):
