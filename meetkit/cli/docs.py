@@ -266,9 +266,12 @@ def cmd_reconcile(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out(board.to_json())
         return 0
     zh = ctx.lang == "zh"
-    print(("文件" if zh else "document") + "\tcopies\tissued\treturned\ttaken\tlost\tdestroyed\toutstanding")
+    print("\t".join(
+        ("文件", "份数", "已发", "收回", "代转", "带回", "遗失", "销毁", "未收回") if zh
+        else ("document", "copies", "issued", "returned", "transfers", "taken", "lost", "destroyed", "outstanding")
+    ))
     for d in board.documents:
-        print(f"{d.title}\t{d.copies}\t{d.issued}\t{d.returned}\t{d.taken_away}\t{d.lost}\t{d.destroyed}\t{d.outstanding}")
+        print(f"{d.title}\t{d.copies}\t{d.issued}\t{d.returned}\t{d.violations}\t{d.taken_away}\t{d.lost}\t{d.destroyed}\t{d.outstanding}")
     for o in board.outstanding:
         print(f"  {'未收回' if zh else 'OUT'} {o.code} {o.title} {o.label} — {o.holder_name} {o.holder_unit}")
     t = board.totals

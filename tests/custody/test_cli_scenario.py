@@ -43,7 +43,7 @@ def pages_text(path) -> list[str]:
     ]
 
 
-def test_three_documents_through_to_close(cli, store, clock, team, approved_meeting, people, tmp_path, monkeypatch):
+def test_three_documents_through_to_close(cli, store, clock, team, approved_meeting, people, tmp_path, monkeypatch, capsys):
     m = str(approved_meeting.id)
     mid = approved_meeting.id
     [doc], _ = cli("docs", "register", m, "--title", "会议材料之1", "--number", "法办〔2026〕1号", "--level", "机密", "--copies", "50")
@@ -86,6 +86,10 @@ def test_three_documents_through_to_close(cli, store, clock, team, approved_meet
 
     [board], _ = cli("docs", "reconcile", m, "--json")
     assert board["totals"]["outstanding"] == 2 and board["open_incidents"] == 2
+    assert main(["docs", "reconcile", m]) == 0  # the table for people, in Chinese by default
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split("\t") == ["文件", "份数", "已发", "收回", "代转", "带回", "遗失", "销毁", "未收回"]
+    assert sum(1 for line in table if line.strip().startswith("未收回 CP-")) == 2
     outstanding = [o["code"] for o in board["outstanding"]]
     for code, person in issued:
         if code in outstanding:
