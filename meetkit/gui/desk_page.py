@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QComboBox,
+    QCompleter,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -54,7 +55,7 @@ from meetkit.desk.signin import (
     Verdict,
     recent_scans,
 )
-from meetkit.errors import MeetkitError
+from meetkit.errors import InvalidInput, MeetkitError
 from meetkit.gui.context import GuiContext
 from meetkit.gui.widgets import (
     fill_table,
@@ -600,9 +601,12 @@ class AdmitDialog(QDialog):
         self.setWindowTitle(t("Admit without badge"))
         form = QFormLayout(self)
         self.person = QComboBox()
-        self.person.setEditable(True)
+        self.person.setEditable(True)  # type part of a name to search; only a listed person can be chosen
+        self.person.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         for a in list_attendees(ctx.store, meeting_id, status="approved"):
             self.person.addItem(f"{a.name}  ·  {a.unit}  ·  {a.seat}", a.id)
+        self.person.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self.person.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(t("e.g. badge forgotten"))
         self.id_check = QLineEdit()
@@ -620,11 +624,20 @@ class AdmitDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def chosen_attendee(self) -> int:
+        """The attendee whose list entry is in the box: typed text that is not an entry
+        chooses nobody (the combo box would otherwise keep the previous person)."""
+        index = self.person.findText(self.person.currentText().strip(), Qt.MatchFlag.MatchExactly)
+        if index < 0:
+            raise InvalidInput("choose the attendee from the list", "请从名单中选择参会人员")
+        return int(self.person.itemData(index))
+
     def _accept(self) -> None:
         def act() -> int:
+            attendee_id = self.chosen_attendee()
             supervisor = operators.verify_password_of(self.ctx.store, self.ctx.clock, self.supervisor.text().strip(), self.password.text())
             return presence.admit_without_badge(
-                self.ctx.store, self.ctx.clock, self.ctx.actor, supervisor, self.meeting_id, int(self.person.currentData()),
+                self.ctx.store, self.ctx.clock, self.ctx.actor, supervisor, self.meeting_id, attendee_id,
                 self.desk, self.reason.text(), self.id_check.text(),
             )
 

@@ -256,3 +256,31 @@ def test_badge_register_speaks_one_language(qtbot, ctx, store, clock, team, appr
     assert any("已补发新卡：遗失" in c for c in cells) and not any("reissued" in c for c in cells)
     assert any("扫码将被拒绝" in c for c in cells)
     assert not ctx.tr.missing
+
+
+def test_admit_dialog_admits_only_the_person_chosen(qtbot, ctx, desk_page, store, approved_meeting, monkeypatch):  # noqa: F811
+    """Typing a name that is not on the list must not admit whoever the box showed before."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from meetkit.desk import presence
+    from meetkit.errors import InvalidInput
+    from meetkit.gui.desk_page import AdmitDialog
+    from tests.conftest import PASSWORD
+
+    dialog = AdmitDialog(ctx, approved_meeting.id, "东门", desk_page)
+    qtbot.addWidget(dialog)
+    first = dialog.chosen_attendee()
+    dialog.person.setEditText("某某某")
+    with pytest.raises(InvalidInput):
+        dialog.chosen_attendee()
+    dialog.reason.setText("忘带胸卡")
+    dialog.id_check.setText("查验身份证")
+    dialog.supervisor.setText("chair")
+    dialog.password.setText(PASSWORD)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *args: shown.append(args[2])))
+    dialog._accept()
+    assert shown == ["请从名单中选择参会人员"]
+    assert presence.admissions_without_badge(store, approved_meeting.id) == []
+    dialog.person.setEditText(dialog.person.itemText(2))
+    assert dialog.chosen_attendee() == int(dialog.person.itemData(2)) != first
