@@ -173,8 +173,19 @@ def _level(args: argparse.Namespace) -> str:
 
 
 def handle_run(args: argparse.Namespace, ctx: Any) -> int:
-    from meetkit.sweep.pipeline import run_sweep
+    import sys
 
+    from meetkit.sweep.hopplan import describe_plan, plan_profile
+    from meetkit.sweep.pipeline import run_sweep
+    from meetkit.sweep.profiles import load_profile
+
+    if args.source.split(":", 1)[0] in ("rtlsdr", "rtltcp") and args.passes >= 1:
+        # the plan (hops, expected time per pass) before a live run; stdout keeps its one JSON line
+        kwargs: dict[str, Any] = {"passes": args.passes}
+        if args.dwell:
+            kwargs["dwell_samples"] = args.dwell
+        for line in describe_plan(plan_profile(load_profile(args.profile), **kwargs), ctx.lang):
+            print(line, file=sys.stderr, flush=True)
     result = run_sweep(
         args.source,
         args.profile,
@@ -189,6 +200,14 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
         write_pdf=not args.no_pdf,
     )
     ctx.out(result.summary())
+    acq = result.acquisition
+    if acq.get("error") and not acq.get("stopped"):
+        # the source was lost mid-sweep: the outputs hold what was captured, marked partial
+        err = acq.get("error_zh") if ctx.lang == "zh" and acq.get("error_zh") else acq["error"]
+        zh = f"meetkit: 扫描不完整（部分结果已写入 {args.out}）：{err}"
+        en = f"meetkit: sweep incomplete (partial results written to {args.out}): {err}"
+        print(zh if ctx.lang == "zh" else en, file=sys.stderr)
+        return 2
     return 0
 
 

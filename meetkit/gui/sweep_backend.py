@@ -151,10 +151,10 @@ def finish(analyzer: Any, source: Any, *, out_dir: Path | None, request: Any, ba
     snippets = None
     if lost:
         pass
-    elif live and plan is not None and hasattr(pipeline, "_live_snippets"):
-        snippets = pipeline._live_snippets(source, plan.rate_sps)
-    elif not live and hasattr(pipeline, "_recording_snippets"):
-        snippets = pipeline._recording_snippets([request.source_arg], clock)
+    elif live and plan is not None:
+        snippets = pipeline.live_snippets(source, plan.rate_sps)
+    elif not live:
+        snippets = pipeline.recording_snippets([request.source_arg], clock)
     profile = request.profile or (f"{request.span_hz[0] / 1e6:g}-{request.span_hz[1] / 1e6:g} MHz" if request.span_hz else None)
     return pipeline.finish(
         analyzer,

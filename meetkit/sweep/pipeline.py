@@ -205,8 +205,9 @@ def finish(
                         bandwidth_hz=max(sig.bandwidth_hz, 10e3),
                     )
                 except MeetkitError as err:
-                    log.warning("recheck of %.0f Hz failed: %s", sig.freq_hz, err)
-                    continue
+                    # the source is most likely gone: one warning, no further rechecks
+                    log.warning("recheck of %.0f Hz failed, artifact recheck abandoned: %s", sig.freq_hz, err)
+                    break
                 if res.is_artifact:
                     extra_artifacts[sig.freq_hz] = res.reason
     findings = make_findings(detection.signals, trace, baseline=baseline, friendly=friendly, extra_artifacts=extra_artifacts)
@@ -383,14 +384,20 @@ class _RecordingSnippets:
         self._best.clear()
 
 
-def _recording_snippets(paths: list[str], clock: Clock) -> _RecordingSnippets:
+def recording_snippets(paths: list[str], clock: Clock) -> _RecordingSnippets:
+    """Snippet finder for recordings (pass as ``snippet_source`` to :func:`finish`)."""
     return _RecordingSnippets(paths, clock)
 
 
-def _live_snippets(source: Any, rate_sps: float) -> Callable[[Finding], tuple[np.ndarray, float, float, dt.datetime] | None]:
-    """Snippet finder for a live source: tune to the finding, keep the strongest of a few reads."""
+def live_snippets(source: Any, rate_sps: float) -> Callable[[Finding], tuple[np.ndarray, float, float, dt.datetime] | None]:
+    """Snippet finder for a live source: tune to the finding, keep the strongest of a few reads.
+
+    Once the source fails (lost connection, unplugged dongle) it is not asked again: one warning, then None."""
+    failed: list[str] = []
 
     def find(finding: Finding) -> tuple[np.ndarray, float, float, dt.datetime] | None:
+        if failed:
+            return None
         engine = PsdEngine()
         try:
             source.set_sample_rate(rate_sps)
@@ -404,7 +411,8 @@ def _live_snippets(source: Any, rate_sps: float) -> Callable[[Finding], tuple[np
                 if best is None or level > best[0]:
                     best = (level, block)
         except MeetkitError as err:
-            log.warning("snippet at %.0f Hz failed: %s", finding.freq_hz, err)
+            log.warning("snippet at %.0f Hz failed, no more snippets from this source: %s", finding.freq_hz, err)
+            failed.append(str(err))
             return None
         assert best is not None
         b = best[1]
@@ -445,7 +453,7 @@ def analyze_recordings(
         friendly=friendly,
         acquisition=acquisition,
         hardware={"kind": "recording", "paths": [str(p) for p in paths]},
-        snippet_source=_recording_snippets(paths, clock),
+        snippet_source=recording_snippets(paths, clock),
         level=level,
         head_hash=head_hash,
         write_pdf=write_pdf,
@@ -495,6 +503,8 @@ def run_sweep(
         acq = Acquisition(source, plan if live else None, gain_db=gain_db, clock=clock, stop_event=stop_event)
         _feed(analyzer, acq.blocks(), on_progress, len(plan.hops), passes)
         acquisition = acq.result.to_dict()
+        # a lost source (not a requested stop) is not asked for rechecks or snippets afterwards
+        lost = bool(acq.result.error) and not acq.result.stopped
         try:
             hardware = source.describe()
         except Exception:  # noqa: BLE001 - describe() is informational only; a failure must not lose the sweep
@@ -510,8 +520,8 @@ def run_sweep(
             plan=plan if live else None,
             acquisition=acquisition,
             hardware=hardware,
-            snippet_source=_live_snippets(source, plan.rate_sps) if live else _recording_snippets([source_spec], clock),
-            live_source=source if (live and recheck_artifacts) else None,
+            snippet_source=None if lost else (live_snippets(source, plan.rate_sps) if live else recording_snippets([source_spec], clock)),
+            live_source=source if (live and recheck_artifacts and not lost) else None,
             level=level,
             head_hash=head_hash,
             write_pdf=write_pdf,

@@ -53,3 +53,22 @@ def test_locate_and_monitor_print_json_lines(tmp_path: Path, capsys: pytest.Capt
         assert all(r["freq_hz"] == 645.5e6 and r["level_dbfs"] > r["noise_dbfs"] for r in readings)
         assert main(["sweep", "monitor", "--source", src, "--profile", "mics", "--max-sweeps", "1", "--dwell", "8192"]) == 0
         assert _lines(capsys) == []  # without a baseline the first sweep is the reference: no alerts yet
+
+
+def test_run_against_a_server_that_dies_keeps_partial_results_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    from tests.sweep._rtltcp_peer import RtlTcpPeer
+
+    noise = np.random.default_rng(1).integers(118, 138, 65536, dtype=np.uint8).tobytes()
+    out = tmp_path / "partial"
+    with RtlTcpPeer(close_after_tunes=6, rate_bytes_per_s=None, payload=noise) as peer:
+        rc = main(["--lang", "en", "sweep", "run", "--source", f"rtltcp:127.0.0.1:{peer.port}", "--profile", "radios",
+                   "--passes", "1", "--out", str(out), "--no-pdf"])
+    captured = capsys.readouterr()
+    assert rc == 2
+    summary = json.loads(captured.out.strip().splitlines()[-1])
+    assert summary["partial"] is True and "lost" in summary["error"]
+    assert "Plan (radios)" in captured.err  # the plan is printed before the run
+    assert "sweep incomplete (partial results written to" in captured.err
+    assert (out / "findings.json").exists() and (out / "trace.csv").exists()
