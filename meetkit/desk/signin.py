@@ -199,8 +199,14 @@ def check_token(
     claims = parsed.claims
     public = keys.get(claims.meeting_id, claims.key_no)
     if public is None:
-        if claims.meeting_id != meeting_id:
-            return TokenCheck(Verdict.WRONG_MEETING, f"badge of another meeting ({claims.meeting_id})", "非本会议胸卡，不得入场", claims)
+        if claims.meeting_id != meeting_id and sql.meeting_state(store, claims.meeting_id) is None:
+            # not a meeting of this store: another office's badge, or an altered one; either way it cannot be verified here
+            return TokenCheck(
+                Verdict.WRONG_MEETING,
+                f"badge of meeting {claims.meeting_id}, unknown here: another office's badge or altered; cannot be verified",
+                f"胸卡所属会议（编号 {claims.meeting_id}）不在本系统中：可能是其他单位的胸卡或被篡改，无法核验，不得入场",
+                claims,
+            )
         return TokenCheck(Verdict.BAD_SIGNATURE, "signed with an unknown key: forged or altered", "胸卡签名密钥不明，疑似伪造，不得入场", claims)
     if not parsed.verify(public):
         return TokenCheck(Verdict.BAD_SIGNATURE, "the signature does not verify: forged or altered badge", "胸卡签名无效，疑似伪造或篡改，不得入场", claims)

@@ -149,6 +149,29 @@ def test_wrong_meeting_and_another_meetings_key(store, clock, team, approved_mee
     assert check_in(store, clock, team.secretary, approved_meeting.id, "东门", forged).verdict is Verdict.BAD_SIGNATURE
 
 
+def test_every_one_character_alteration_is_refused(store, clock, team, approved_meeting, badges):
+    """Change each of the 120 characters in turn: never admitted; an alteration naming a
+    meeting of this store that has no key is a bad signature, one naming a meeting this
+    store does not know says so."""
+    desk = Desk(store, clock, team.secretary, approved_meeting.id, "东门")
+    token = badges[0].token
+    verdicts = []
+    for i, ch in enumerate(token):
+        other = tokens.ALPHABET[(tokens.ALPHABET.index(ch) + 7) % tokens.BASE]
+        verdicts.append(desk.scan(token[:i] + other + token[i + 1:]).verdict)
+    assert Verdict.ADMITTED not in verdicts and verdicts.count(Verdict.BAD_SIGNATURE) >= 100
+    assert set(verdicts) <= {Verdict.BAD_SIGNATURE, Verdict.MALFORMED, Verdict.WRONG_MEETING}
+    claims = tokens.parse(token).claims
+    keyless = meetings.create_meeting(store, clock, team.secretary, title="无胸卡会议", level="内部", starts_at=START,
+                                      ends_at=START + dt.timedelta(hours=1))
+    fake_key = tokens.new_private_key()
+    for meeting_id, verdict in ((keyless.id, Verdict.BAD_SIGNATURE), (9999, Verdict.WRONG_MEETING)):
+        forged = tokens.encode(tokens.Claims(meeting_id, 1, claims.serial, claims.attendee_id, claims.not_before, claims.not_after), fake_key)
+        result = desk.scan(forged)
+        assert result.verdict is verdict
+    assert "不在本系统中" in result.reason_zh
+
+
 def test_only_desk_roles_open_a_desk(store, clock, team, approved_meeting):
     with pytest.raises(PermissionDenied):
         Desk(store, clock, team.technician, approved_meeting.id, "东门")
