@@ -6,6 +6,7 @@ A fail needs a note and opens a follow-up. A checklist that has a signature is r
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -71,7 +72,10 @@ def writable_view(store: Store, clock: Clock, actor: Actor, meeting_id: int, che
 def _clean_note(note: str | None) -> str:
     note = (note or "").strip()
     if len(note) > MAX_NOTE or any(ord(c) < 32 and c not in "\n\t" for c in note):
-        raise InvalidInput(f"a note is at most {MAX_NOTE} characters of text", f"备注不超过 {MAX_NOTE} 个字符")
+        raise InvalidInput(
+            f"a note is at most {MAX_NOTE} characters of text, without control characters",
+            f"备注须为不超过 {MAX_NOTE} 个字符的文本，不能含控制字符",
+        )
     return note
 
 
@@ -205,7 +209,11 @@ def record_result(
                 owner=(followup_owner or actor.name).strip(),
                 due_at=followup_due or default_due(meeting, view.kind, clock.now()),
             )
-    return Recorded(result_id, checklist_view(store, checklist_id, meeting_id).item(item.key), followup_id, photo_ids, recover)
+    after = dataclasses.replace(
+        item, outcome=outcome, note=note, at=iso(clock.now()), operator=actor.name, copy_found=recover, auto=False,
+        copy_still_out=item.copy_still_out and not recover, history=item.history + 1, photo_ids=item.photo_ids + photo_ids,
+    )
+    return Recorded(result_id, after, followup_id, photo_ids, recover)
 
 
 def record_found_copy(

@@ -62,6 +62,32 @@ OUTCOME_STYLE = {
 WEBCAM_AVAILABLE = importlib.util.find_spec("PySide6.QtMultimedia") is not None
 
 
+def _rows_style() -> str:
+    """One style sheet for every item row, set once on the scroll area: a style sheet per
+    widget made drawing a room of 150 items take seconds."""
+    parts = [
+        "#itemRow { background: #ffffff; border: 1px solid #ccc; border-radius: 6px; }",
+        "#itemNumber { font-size: 20px; font-weight: bold; min-width: 32px; }",
+        "#itemMain { font-size: 17px; }",
+        "#itemSecond { font-size: 12px; color: #666; }",
+        "#itemState { font-size: 14px; font-weight: bold; color: #333; }",
+        "#itemNote { font-size: 15px; }",
+        "#photoCount { color: #444; }",
+        "#sectionHeader { font-size: 16px; font-weight: bold; color: #333; margin-top: 6px; }",
+        "QScrollBar:vertical { width: 24px; }",
+    ]
+    for outcome, (fg, bg) in OUTCOME_STYLE.items():
+        parts += [
+            f'#itemRow[outcome="{outcome}"] {{ background: {bg}; }}',
+            f'#itemState[outcome="{outcome}"] {{ color: {fg}; }}',
+            f'#outcomeButton[outcome="{outcome}"] {{ font-size: 17px; font-weight: bold; color: {fg}; background: {bg};'
+            f" border: 2px solid {fg}; border-radius: 6px; padding: 4px 10px; }}",
+            f'#outcomeButton[outcome="{outcome}"][chosen="true"] {{ color: white; background: {fg}; }}',
+        ]
+    parts.append("#outcomeButton:disabled { color: #999; border-color: #bbb; }")
+    return "\n".join(parts)
+
+
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(str)
@@ -96,35 +122,36 @@ class ItemRow(QFrame):
         self.item = item
         t = page.ctx.tr
         zh = page.ctx.lang == "zh"
-        colour, background = OUTCOME_STYLE.get(item.outcome or "", ("#333", "#ffffff"))
+        outcome = (item.outcome or "none") if not item.auto else "auto"
         self.setObjectName("itemRow")
-        self.setStyleSheet(f"#itemRow {{ background: {background}; border: 1px solid #ccc; border-radius: 6px; }}")
+        self.setProperty("outcome", outcome)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         number = QLabel(str(item.position))
-        number.setStyleSheet("font-size: 20px; font-weight: bold; min-width: 32px;")
+        number.setObjectName("itemNumber")
         number.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(number)
         text = QVBoxLayout()
         main = QLabel(item.zh if zh else item.en)
+        main.setObjectName("itemMain")
         main.setWordWrap(True)
-        main.setStyleSheet("font-size: 17px;")
         text.addWidget(main)
         second = QLabel(item.en if zh else item.zh)
+        second.setObjectName("itemSecond")
         second.setWordWrap(True)
-        second.setStyleSheet("font-size: 12px; color: #666;")
         text.addWidget(second)
         self.state_label = QLabel(self._state_text())
+        self.state_label.setObjectName("itemState")
+        self.state_label.setProperty("outcome", outcome)
         self.state_label.setWordWrap(True)
-        self.state_label.setStyleSheet(f"font-size: 14px; color: {colour}; font-weight: bold;")
         text.addWidget(self.state_label)
         draft = page.drafts.get((page.current_id, item.key))
         self.note = QLineEdit(draft if draft is not None else (item.note if not item.auto else ""))
+        self.note.setObjectName("itemNote")
         # What is typed but not yet recorded survives the page redrawing after another item's tap.
         self.note.textEdited.connect(lambda text: page.drafts.__setitem__((page.current_id, item.key), text))
         self.note.setPlaceholderText(t("Sweep report reference (required to pass)") if "sweep_ref" in item.flags else t("Note (required for fail)"))
         self.note.setMinimumHeight(40)
-        self.note.setStyleSheet("font-size: 15px;")
         self.note.setEnabled(writable)
         text.addWidget(self.note)
         layout.addLayout(text, 1)
@@ -132,18 +159,15 @@ class ItemRow(QFrame):
         row = QHBoxLayout()
         labels = (("pass", "Found in room" if item.copy_id else "Pass"), ("fail", "Not found" if item.copy_id else "Fail"), ("na", "N/A"))
         self.buttons: dict[str, QPushButton] = {}
-        for outcome, label in labels:
+        for choice, label in labels:
             button = QPushButton(t(label))
+            button.setObjectName("outcomeButton")
+            button.setProperty("outcome", choice)
+            button.setProperty("chosen", item.outcome == choice and not item.auto)
             button.setMinimumSize(104, TOUCH_PX)
-            fg, bg = OUTCOME_STYLE[outcome]
-            chosen = item.outcome == outcome and not item.auto
-            button.setStyleSheet(
-                f"QPushButton {{ font-size: 17px; font-weight: bold; color: {'white' if chosen else fg}; background: {fg if chosen else bg};"
-                f" border: 2px solid {fg}; border-radius: 6px; padding: 4px 10px; }} QPushButton:disabled {{ color: #999; border-color: #bbb; }}"
-            )
             button.setEnabled(writable)
-            button.clicked.connect(lambda _=False, o=outcome: self.page.record(self, o))
-            self.buttons[outcome] = button
+            button.clicked.connect(lambda _=False, o=choice: self.page.record(self, o))
+            self.buttons[choice] = button
             row.addWidget(button)
         buttons.addLayout(row)
         photo_row = QHBoxLayout()
@@ -153,7 +177,7 @@ class ItemRow(QFrame):
         self.photo_button.clicked.connect(lambda: self.page.add_photo(self))
         photo_row.addWidget(self.photo_button)
         count = QLabel(t("{n} photo(s)", n=len(item.photo_ids)) if item.photo_ids else "")
-        count.setStyleSheet("color: #444;")
+        count.setObjectName("photoCount")
         photo_row.addWidget(count)
         buttons.addLayout(photo_row)
         layout.addLayout(buttons)
@@ -275,7 +299,7 @@ class ChecklistPage(QWidget):
         self.inner_tabs = QTabWidget()
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
-        self.scroll.setStyleSheet("QScrollBar:vertical { width: 24px; }")
+        self.scroll.setStyleSheet(_rows_style())
         self.items_host = QWidget()
         self.items_layout = QVBoxLayout(self.items_host)
         self.items_layout.setSpacing(8)
@@ -311,29 +335,47 @@ class ChecklistPage(QWidget):
     # ---- reading ------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        t = self.ctx.tr
-        views = instances.checklist_views(self.ctx.store, self.meeting_id)
-        keep = self.current_id
-        self.room_list.blockSignals(True)
-        self.room_list.clear()
-        for view in views:
-            status = t(instances.STATUS_EN[view.sign.status])
-            kind = t("Pre-meeting") if view.kind == "pre" else t("Post-meeting")
-            item = QListWidgetItem(f"{kind} · {view.room_name}\n{view.done}/{view.total} · {status}")
-            item.setData(Qt.ItemDataRole.UserRole, view.id)
-            if view.signed_off:
-                item.setForeground(Qt.GlobalColor.darkGreen)
-            elif view.failed or view.open_followups:
-                item.setForeground(Qt.GlobalColor.darkRed)
-            self.room_list.addItem(item)
-            if view.id == keep:
-                self.room_list.setCurrentItem(item)
-        self.room_list.blockSignals(False)
+        self._fill_rooms()
         if self.room_list.currentItem() is None and self.room_list.count():
             self.room_list.setCurrentRow(0)
         else:
             self._show(self.current_id)
         self._fill_followups()
+
+    def _room_text(self, view: ChecklistView) -> str:
+        t = self.ctx.tr
+        status = t(instances.STATUS_EN[view.sign.status])
+        kind = t("Pre-meeting") if view.kind == "pre" else t("Post-meeting")
+        return f"{kind} · {view.room_name}\n{view.done}/{view.total} · {status}"
+
+    def _style_room_item(self, item: QListWidgetItem, view: ChecklistView) -> None:
+        item.setText(self._room_text(view))
+        if view.signed_off:
+            item.setForeground(Qt.GlobalColor.darkGreen)
+        elif view.failed or view.open_followups:
+            item.setForeground(Qt.GlobalColor.darkRed)
+        else:
+            item.setForeground(self.room_list.palette().text())
+
+    def _fill_rooms(self) -> None:
+        """The room list with every checklist's progress, keeping the current selection."""
+        views = instances.checklist_views(self.ctx.store, self.meeting_id)
+        listed = [self.room_list.item(i) for i in range(self.room_list.count())]
+        if [i.data(Qt.ItemDataRole.UserRole) for i in listed] == [v.id for v in views]:
+            for item, view in zip(listed, views, strict=True):  # same checklists: only their progress changed
+                self._style_room_item(item, view)
+            return
+        keep = self.current_id
+        self.room_list.blockSignals(True)
+        self.room_list.clear()
+        for view in views:
+            item = QListWidgetItem()
+            item.setData(Qt.ItemDataRole.UserRole, view.id)
+            self._style_room_item(item, view)
+            self.room_list.addItem(item)
+            if view.id == keep:
+                self.room_list.setCurrentItem(item)
+        self.room_list.blockSignals(False)
 
     def _room_selected(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         self._show(current.data(Qt.ItemDataRole.UserRole) if current else None)
@@ -358,6 +400,28 @@ class ChecklistPage(QWidget):
             self.scroll.setWidget(self.items_host)
             return
         view = instances.checklist_view(self.ctx.store, checklist_id, self.meeting_id)
+        writable = self._show_header(view)
+        zh = self.ctx.lang == "zh"
+        section = None
+        for item in view.items:
+            title = item.section_zh if zh else item.section_en
+            if title and title != section:
+                section = title
+                header = QLabel(title)
+                header.setObjectName("sectionHeader")
+                self.items_layout.addWidget(header)
+            row = ItemRow(self, item, writable)
+            self.rows.append(row)
+            self.items_layout.addWidget(row)
+        self.items_layout.addStretch(1)
+        position = self.scroll.verticalScrollBar().value()
+        self.scroll.setWidget(self.items_host)
+        self.scroll.verticalScrollBar().setValue(position)
+
+    def _show_header(self, view: ChecklistView) -> bool:
+        """Title, progress, signatures and the action buttons of ``view``; True when its
+        items may be changed now."""
+        t = self.ctx.tr
         self.view = view
         zh = self.ctx.lang == "zh"
         self.title.setText(f"{view.title_zh if zh else view.title_en} · {view.room_name}")
@@ -375,21 +439,31 @@ class ChecklistPage(QWidget):
         self.action_buttons["countersign"].setEnabled(view.sign.status == "awaiting_countersign")
         self.action_buttons["reopen"].setEnabled(view.sign.status != "open")
         self.action_buttons["found"].setEnabled(writable and view.kind == "post")
-        section = None
-        for item in view.items:
-            title = item.section_zh if zh else item.section_en
-            if title and title != section:
-                section = title
-                header = QLabel(title)
-                header.setStyleSheet("font-size: 16px; font-weight: bold; color: #333; margin-top: 6px;")
-                self.items_layout.addWidget(header)
-            row = ItemRow(self, item, writable)
-            self.rows.append(row)
-            self.items_layout.addWidget(row)
-        self.items_layout.addStretch(1)
-        position = self.scroll.verticalScrollBar().value()
-        self.scroll.setWidget(self.items_host)
-        self.scroll.verticalScrollBar().setValue(position)
+        return writable
+
+    def _update_item(self, key: str, copy_moved: bool = False, followups_changed: bool = False) -> None:
+        """After one item changed: redraw that row, the header and the room's entry in the
+        list, not the whole page (a tap must feel instant in a room of 150 copies)."""
+        if self.current_id is None:
+            return
+        view = instances.checklist_view(self.ctx.store, self.current_id, self.meeting_id)
+        writable = self._show_header(view)
+        for index, old in enumerate(self.rows):
+            if old.item.key == key:
+                new = ItemRow(self, view.item(key), writable)
+                self.items_layout.replaceWidget(old, new)
+                old.hide()
+                old.deleteLater()
+                self.rows[index] = new
+                break
+        if copy_moved:
+            self._fill_rooms()  # the copy is settled on other rooms' checklists too
+        else:
+            current = self.room_list.currentItem()
+            if current is not None and current.data(Qt.ItemDataRole.UserRole) == view.id:
+                self._style_room_item(current, view)
+        if followups_changed:
+            self._fill_followups()
 
     def _fill_followups(self) -> None:
         t = self.ctx.tr
@@ -427,7 +501,10 @@ class ChecklistPage(QWidget):
             self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, row.item.key, outcome, note))
         if done is not None:
             self.drafts.pop((cid, row.item.key), None)
-            self._after_change()
+            if self.current_id == cid:
+                self._update_item(row.item.key, copy_moved=done.copy_recovered, followups_changed=done.followup_id is not None)
+            else:
+                self._after_change()
 
     def add_photo(self, row: ItemRow) -> None:
         t = self.ctx.tr
@@ -444,9 +521,10 @@ class ChecklistPage(QWidget):
             data = Path(path).read_bytes()
             return results.add_photo(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, row.item.key, data, Path(path).name)
 
+        key = row.item.key
         photo_id = run_action(self, self.ctx, attach)
         if photo_id is not None:
-            self._after_change()
+            self._update_item(key)
         return photo_id
 
     def _sign(self) -> None:
