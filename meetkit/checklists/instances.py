@@ -430,12 +430,14 @@ def checklist_views(store: Store, meeting_id: int, kind: str | None = None) -> l
 
 
 def find_checklist(store: Store, meeting_id: int, ref: str | int) -> ChecklistView:
-    """A checklist by id, by room name (prefix 'pre:' or 'post:' when both exist), or by
-    'pre' / 'post' when the meeting has only one of that kind."""
+    """A checklist by id, by room name (prefix 'pre:' or 'post:' when both exist and neither
+    can be filled in now), or by 'pre' / 'post' when the meeting has only one of that kind."""
     text = str(ref).strip()
-    if text.isascii() and text.isdigit() and len(text) <= 12:
-        return checklist_view(store, int(text), meeting_id)
     rows = sql.checklists_for_meeting(store, meeting_id)
+    if text.isascii() and text.isdigit() and len(text) <= 12:
+        # A checklist number; failing that, a room named by digits (lodging room 301).
+        if any(int(r["id"]) == int(text) for r in rows) or not any(r["room_name"] == text for r in rows):
+            return checklist_view(store, int(text), meeting_id)
     kind = None
     name = text
     if ":" in text and text.split(":", 1)[0] in ("pre", "post"):
@@ -444,6 +446,13 @@ def find_checklist(store: Store, meeting_id: int, ref: str | int) -> ChecklistVi
         matches = [r for r in rows if r["kind"] == text]
     else:
         matches = [r for r in rows if r["room_name"] == name and (kind is None or r["kind"] == kind)]
+    if len(matches) > 1 and kind is None and text not in ("pre", "post"):
+        # A room with both checklists: the one that can be filled in now (before the meeting
+        # the pre-meeting one, after it the post-meeting one).
+        state = get_meeting(store, meeting_id).state
+        writable = [r for r in matches if state in WRITABLE_STATES[r["kind"]]]
+        if len(writable) == 1:
+            matches = writable
     if len(matches) == 1:
         return checklist_view(store, int(matches[0]["id"]), meeting_id)
     if not matches:

@@ -127,3 +127,27 @@ def test_view_outstanding_ids_match_the_full_copy_list(store, clock, team, after
     assert [v.to_json() for v in instances.checklist_views(store, m.id)] == [
         instances.checklist_view(store, c, m.id).to_json() for c in [v.id for v in instances.checklist_views(store, m.id)]
     ], "the batched views equal the one-by-one views"
+
+
+def test_room_named_by_digits_and_room_with_both_checklists(store, clock, team, after_meeting):  # type: ignore[no-untyped-def]
+    """After the meeting, 'set M 301 …' and 'found M 第一会议室 …' find the post-meeting
+    checklists: lodging rooms are named by digits, and the meeting room has a signed
+    pre-meeting checklist too."""
+    m = after_meeting["meeting"]
+    post = instances.create_checklists(store, clock, team.inspector, m.id, "post")
+    by_room = {instances.checklist_view(store, c).room_name: c for c in post}
+    assert instances.find_checklist(store, m.id, "301").id == by_room["301"]
+    assert instances.find_checklist(store, m.id, str(by_room["302"])).id == by_room["302"], "a checklist number still wins"
+    assert instances.find_checklist(store, m.id, "第一会议室").id == by_room["第一会议室"]
+    assert instances.find_checklist(store, m.id, "pre:第一会议室").kind == "pre"
+    done = results.record_found_copy(store, clock, team.inspector, m.id, instances.find_checklist(store, m.id, "第一会议室").id,
+                                     format_copy_code(m.id, 3))
+    assert done.copy_recovered
+
+
+def test_note_with_control_characters_says_so(store, clock, team, after_meeting):  # type: ignore[no-untyped-def]
+    m = after_meeting["meeting"]
+    post = instances.create_checklists(store, clock, team.inspector, m.id, "post")
+    with pytest.raises(MeetkitError) as err:
+        results.record_result(store, clock, team.inspector, m.id, post[0], "1", "pass", "a\x01b")
+    assert "控制字符" in err.value.zh
