@@ -123,3 +123,16 @@ def test_gate_widget_names_what_blocks(qtbot, store, clock, team, approved_meeti
     assert {b.code for b in widget.blockers} == {"pre_checklist_missing", "sweep_report_missing"}
     assert "暂不能推进到" in widget.headline.text()
     assert "频谱检测报告" in widget.details.text()
+
+
+def test_a_tap_redraws_only_its_row(page, warnings):  # type: ignore[no-untyped-def]
+    page.action_buttons["create_pre"].click()
+    before = list(page.rows)
+    _row(page, "pa_tested").buttons["pass"].click()
+    assert not warnings, warnings
+    changed = [i for i, (a, b) in enumerate(zip(before, page.rows, strict=True)) if a is not b]
+    assert [page.rows[i].item.key for i in changed] == ["pa_tested"], "only the tapped row is new"
+    assert _row(page, "pa_tested").item.outcome == "pass"
+    assert _row(page, "pa_tested").buttons["pass"].property("chosen") is True
+    assert page.progress.value() == 1
+    assert "1/" in page.room_list.currentItem().text(), "the room's progress in the list follows"
