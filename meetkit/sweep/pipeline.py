@@ -263,7 +263,10 @@ def write_outputs(
         write_csv(trace, out / "trace-max.csv", values="max")
         files["trace_max"] = str(out / "trace-max.csv")
     base_trace = result.baseline.trace if result.baseline else None
-    title = f"RF sweep 射频扫描 · {doc.profile or doc.source} · {doc.started or ''} · {doc.passes} pass(es)"
+    from meetkit.sweep.report.pdf import beijing_time
+
+    base_text = f" · 基线 baseline: {Path(str(result.baseline.source)).name}" if result.baseline else " · 无基线 no baseline"
+    title = f"RF sweep 射频扫描 · {doc.profile or doc.source} · {beijing_time(doc.started)} · {doc.passes} 遍 pass(es){base_text}"
     render_spectrum(trace, doc.findings, out / "spectrum.png", baseline=base_trace, noise_dbfs=to_db(result.detection.noise_p), title=title)
     files["spectrum"] = str(out / "spectrum.png")
     snippets: list[str] = []

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from meetkit.sweep.analysis.classify import KIND_ZH
 from meetkit.sweep.analysis.trace import Trace
 from meetkit.sweep.findings import Finding
 
@@ -207,7 +208,8 @@ def render_spectrum(
         draw.polygon([(x - 5, peak_y - 12), (x + 5, peak_y - 12), (x, peak_y - 3)], fill=colour)
         if id(finding) in labelled:
             numbered += 1
-            text = f"{numbered} {finding.kind} {_fmt_mhz(finding.freq_hz)}"
+            kind = finding.kind.replace("_", " ")
+            text = f"{numbered} {KIND_ZH.get(finding.kind, kind)} {kind} {_fmt_mhz(finding.freq_hz)} MHz"
             tw = draw.textlength(text, font=f_small)
             ty = max(top + 2, peak_y - 30)
             for sx, sy in label_slots:
