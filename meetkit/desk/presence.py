@@ -90,7 +90,7 @@ def presence(store: Store, meeting_id: int, only_present: bool = False) -> list[
 
 def counts(store: Store, meeting_id: int) -> DeskCounts:
     verdicts = sql.verdict_counts(store, meeting_id)
-    approved = len(list_attendees(store, meeting_id, status="approved"))
+    approved = sql.approved_count(store, meeting_id)
     summary = sql.presence_summary(store, meeting_id)
     return DeskCounts(
         approved=approved,

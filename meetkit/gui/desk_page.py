@@ -32,12 +32,14 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
     QSizePolicy,
+    QTableWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -127,6 +129,20 @@ def _tone_wav(tones: tuple[int, ...], rate: int = 16000) -> bytes:
         out.setframerate(rate)
         out.writeframes(bytes(frames))
     return buffer.getvalue()
+
+
+def fill_quickly(table: QTableWidget, rows: list[list[Any]]) -> None:
+    """``fill_table`` without re-measuring every column on every cell: with columns sized
+    to their contents each ``setItem`` cost about a millisecond (60 ms per scan for the
+    recent-scans table, 2 s for 200 people); the columns are measured once at the end."""
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.setUpdatesEnabled(False)
+    try:
+        fill_table(table, rows)
+    finally:
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setUpdatesEnabled(True)
 
 
 def _label(size_px: int, bold: bool = False, colour: str = "white") -> QLabel:
@@ -486,6 +502,7 @@ class DeskPage(QWidget):
         if result.attendee is not None and result.attendee.has_photo:
             photo = attendee_photo(self.ctx.store, result.attendee.id)
         self.panel.show_result(result, photo)
+        self.panel.repaint()  # the verdict on screen now; counts and tables follow
         self.sounder.play(result.verdict.kind)
         self.refresh_counts()
         self.refresh_recent()
@@ -524,7 +541,7 @@ class DeskPage(QWidget):
         for s in recent_scans(self.ctx.store, self.meeting_id, 12):
             reason = s["reason_zh"] if self.ctx.lang == "zh" else s["reason"]
             rows.append([local_time(s["at"], "%H:%M:%S"), s["desk"], names[Verdict(s["verdict"])], s["attendee_name"] or "—", reason])
-        fill_table(self.recent, rows)
+        fill_quickly(self.recent, rows)
         self.recent.sortByColumn(0, Qt.SortOrder.DescendingOrder)
 
     def refresh_presence(self) -> None:
@@ -535,7 +552,7 @@ class DeskPage(QWidget):
             status = t("In") if r.present else (t("Left") if r.entries else t("Absent"))
             rows.append([r.seat, r.name, r.unit, status, local_time(r.since, "%H:%M"), r.desk or "", t("Yes") if r.without_badge else "",
                          " ".join(r.custody_tags)])
-        fill_table(self.people, rows)
+        fill_quickly(self.people, rows)
 
     # ---- admission without badge, report ----------------------------------------------
     def _admit(self) -> None:

@@ -115,6 +115,11 @@ def presence_summary(store: Store, meeting_id: int) -> list[dict[str, Any]]:
     )
 
 
+def approved_count(store: Store, meeting_id: int) -> int:
+    row = store.query_one("SELECT count(*) AS n FROM attendees WHERE meeting_id = ? AND status = 'approved'", [meeting_id])
+    return int(row["n"]) if row else 0
+
+
 def present_count(store: Store, meeting_id: int) -> int:
     row = store.query_one(
         "SELECT count(*) AS n FROM presence_events e WHERE e.meeting_id = ? AND e.kind = 'in' AND e.id = (SELECT max(g.id)"
