@@ -62,6 +62,7 @@ def register(sub: Sub) -> None:
     p.add_argument("--unit", required=True)
     p.add_argument("--carrier", required=True)
     p.add_argument("--receipt", required=True, help="the receiving unit's registration number")
+    p.add_argument("--out", help="also write the receipt as a PDF here")
     p.set_defaults(func=cmd_take_away)
 
     p = dsub.add_parser("lost", help="report a copy lost: opens an incident (报失)")
@@ -227,7 +228,11 @@ def cmd_take_away(args: argparse.Namespace, ctx: CliContext) -> int:
     )
     for line in reports.receipt_lines(outcome.to_json())[:-1]:
         print(line)
-    ctx.out(outcome.to_json())
+    result = outcome.to_json()
+    if args.out:
+        receipt = reports.take_away_receipt(ctx.store(), args.meeting, outcome.copy.code)
+        result["receipt_pdf"] = str(reports.write(ctx.store(), ctx.clock, receipt, args.out, ctx.actor().name))
+    ctx.out(result)
     return 0
 
 

@@ -275,6 +275,35 @@ def write(store: Store, clock: Clock, report: Report, path: str | Path, printed_
     return write_pdf(store, clock, report, path, printed_by)
 
 
+def take_away_receipt(store: Store, meeting_id: int, copy_ref: str) -> Report:
+    """The receipt for a copy registered as taken away (its latest take-away event), for
+    the receiving unit's document office."""
+    meeting = get_meeting(store, meeting_id)
+    copy = ledger.resolve_copy(store, meeting_id, copy_ref)
+    event = next((e for e in reversed(ledger.history(store, copy.id)) if e["kind"] == "taken_away"), None)
+    if event is None or copy.state != "taken_away":
+        raise InvalidInput(
+            f"{copy.code} is not registered as taken away: there is no receipt to print",
+            f"{copy.code} 未登记带回，没有可打印的回执",
+        )
+    names = _names(store, meeting_id)
+    facts = _meeting_facts(meeting) + [
+        ("文件 Document", f"{copy.title}  {copy.label}"),
+        ("文号 Number", copy.doc_number or "—"),
+        ("编号 Copy code", copy.code),
+        ("密级 Level", mark(copy.level)),
+        ("领取人 Issued to", _holder(names, copy.holder_kind, copy.holder_ref) or "—"),
+        ("接收单位 Receiving unit", event["unit"]),
+        ("携带人 Carrier", event["carrier"]),
+        ("单位登记号 Unit's registration", event["receipt"]),
+        ("登记时间 Registered", f"{local(event['at'])}  经办 {event['operator']}"),
+    ]
+    return Report(
+        f"{meeting.title} · 文件带回登记回执", copy.level, facts, [],
+        ["请接收单位文件管理部门登记保管，不得转交他人。", "携带人签字 Carrier：__________", "经办人签字 Issued by：__________"],
+    )
+
+
 def receipt_lines(outcome_json: dict[str, Any]) -> list[str]:
     """A take-away receipt as text lines (printed by the CLI)."""
     c = outcome_json["copy"]
@@ -287,4 +316,4 @@ def receipt_lines(outcome_json: dict[str, Any]) -> list[str]:
     ]
 
 
-__all__ = ["KINDS", "Report", "Table", "build", "receipt_lines", "render_csv", "render_pdf", "write", "write_csv", "write_pdf"]
+__all__ = ["KINDS", "Report", "Table", "build", "receipt_lines", "render_csv", "render_pdf", "take_away_receipt", "write", "write_csv", "write_pdf"]

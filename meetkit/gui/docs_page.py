@@ -130,6 +130,11 @@ class RegisterDialog(QDialog):
         form.addRow(t("Copies"), self.copies)
         form.addRow(t("Recall policy"), self.policy)
         form.addRow(t("Take-away units"), self.units)
+        self.origin = QLineEdit()
+        self.pages = QSpinBox()
+        self.pages.setRange(0, 100000)
+        form.addRow(t("Originating unit"), self.origin)
+        form.addRow(t("Pages"), self.pages)
         buttons = ok_cancel(t, "Register")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -227,7 +232,13 @@ class DocsPage(QWidget):
         self.close_incident_button = QPushButton(t("Close incident… (director)"))
         self.close_incident_button.clicked.connect(self.on_close_incident)
         self.close_incident_button.setEnabled(self.ctx.actor.has("director"))
-        alert_layout.addWidget(self.close_incident_button)
+        alert_buttons = QHBoxLayout()
+        self.found_button = QPushButton(t("Lost copy found…"))
+        self.found_button.clicked.connect(self.on_found)
+        self.found_button.setEnabled(self.ctx.actor.has("secretary", "director"))
+        alert_buttons.addWidget(self.found_button)
+        alert_buttons.addWidget(self.close_incident_button)
+        alert_layout.addLayout(alert_buttons)
         top = QHBoxLayout()
         top.addWidget(scan_box, 3)
         top.addWidget(alert_box, 2)
@@ -435,7 +446,8 @@ class DocsPage(QWidget):
         run_action(self, self.ctx, lambda: documents.register_document(
             self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, title=dialog.title.text(),
             doc_number=dialog.number.text(), level=dialog.level.currentText(), copies=dialog.copies.value(),
-            policy=dialog.policy.currentData(), take_away_units=units,
+            policy=dialog.policy.currentData(), take_away_units=units, origin_unit=dialog.origin.text(),
+            pages=dialog.pages.value(),
         ))
         self.refresh_board()
 
@@ -478,10 +490,10 @@ class DocsPage(QWidget):
             return None
         return int(keys[0])
 
-    def take_away_selected(self, unit: str, carrier: str, receipt: str) -> None:
+    def take_away_selected(self, unit: str, carrier: str, receipt: str) -> distribution.Outcome | None:
         copy_id = self._selected_copy()
         if copy_id is None:
-            return
+            return None
         code = ledger.get_copy(self.ctx.store, copy_id).code
         outcome = run_action(self, self.ctx, lambda: distribution.take_away(
             self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, code, unit=unit, carrier=carrier, receipt=receipt
@@ -489,6 +501,7 @@ class DocsPage(QWidget):
         if outcome is not None:
             self.show_verdict(outcome.text(self.ctx.lang), "ok")
         self.refresh_board()
+        return outcome
 
     def report_lost_selected(self, note: str, reported_to: str, measures: str) -> None:
         copy_id = self._selected_copy()
@@ -517,8 +530,55 @@ class DocsPage(QWidget):
     def on_take_away(self) -> None:
         t = self.ctx.tr
         dialog = FieldsDialog(self.ctx, t("Register take-away"), [t("Receiving unit"), t("Carrier"), t("Unit's registration number")], self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        outcome = self.take_away_selected(*dialog.values())
+        if outcome is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(self, t("Save the take-away receipt"), f"receipt-{outcome.copy.code}.pdf", "PDF (*.pdf)")
+        if path:
+            self.print_receipt(outcome.copy.code, path)
+
+    def print_receipt(self, code: str, path: str) -> None:
+        report = run_action(self, self.ctx, lambda: reports.take_away_receipt(self.ctx.store, self.meeting_id, code))
+        if report is None:
+            return
+        head, now, who = audit.head_hash(self.ctx.store), self.ctx.clock.now(), self.ctx.actor.name
+        self._start(lambda: reports.render_pdf(report, path, head, now, who), Path(path).name)
+
+    def selected_incident(self) -> incidents.Incident | None:
+        item = self.alerts.currentItem()
+        incident_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if incident_id is None:
+            self.status.setText(self.ctx.tr("Select an incident first"))
+            return None
+        return incidents.get_incident(self.ctx.store, int(incident_id))
+
+    def record_found(self, note: str) -> ledger.Copy | None:
+        """The selected lost copy was found: back in stock; its incident stays open for the director."""
+        incident = self.selected_incident()
+        if incident is None:
+            return None
+        if incident.kind != "lost":
+            self.status.setText(self.ctx.tr("Select a lost copy's incident"))
+            return None
+        code = ledger.format_copy_code(self.meeting_id, incident.number)
+        copy = run_action(self, self.ctx, lambda: incidents.recover(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, code, note
+        ))
+        if copy is not None:
+            self.show_verdict(self.ctx.tr("Found: {code} is back in stock; the director closes incident #{n}",
+                                          code=code, n=incident.id), "ok")
+        self.refresh_board()
+        return copy
+
+    def on_found(self) -> None:
+        if self.selected_incident() is None:
+            return
+        t = self.ctx.tr
+        dialog = FieldsDialog(self.ctx, t("Lost copy found"), [t("Where and how it was found")], self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.take_away_selected(*dialog.values())
+            self.record_found(dialog.values()[0])
 
     def on_lost(self) -> None:
         t = self.ctx.tr

@@ -177,4 +177,12 @@ ZH = {
     "Scope (what may be recorded, for whom)": "同意范围（可录内容、用途）",
     "Record the speaker's consent first": "请先登记讲话人同意",
     "Select a recording first": "请先选择一件录音录像载体",
+    "Originating unit": "制发单位",
+    "Pages": "页数",
+    "Lost copy found…": "登记找回…",
+    "Save the take-away receipt": "保存带回登记回执",
+    "Select a lost copy's incident": "请选择一个文件遗失事件",
+    "Found: {code} is back in stock; the director closes incident #{n}": "已找回：{code} 已回库；事件 #{n} 由办公室主任关闭",
+    "Lost copy found": "登记找回遗失文件",
+    "Where and how it was found": "找回地点与经过",
 }

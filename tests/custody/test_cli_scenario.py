@@ -73,8 +73,12 @@ def test_three_documents_through_to_close(cli, store, clock, team, approved_meet
     code, person = issued[8]
     [wrong], err = cli("docs", "return", m, code, "--by", str(present[(present.index(person) + 1) % len(present)].id))
     assert wrong["violation"] is True
-    for code, person in issued[11:14]:  # copies 111, 121, 131 of the take-away document
+    for code, person in issued[11:13]:  # copies 111, 121 of the take-away document
         distribution.take_away(store, clock, team.secretary, mid, code, unit="第1单位", carrier="王五", receipt=f"JY-{code}")
+    [away], _ = cli("docs", "take-away", m, issued[13][0], "--unit", "第2单位", "--carrier", "赵六", "--receipt", "JY-131",
+                    "--out", str(tmp_path / "receipt.pdf"))
+    [receipt] = pages_text(away["receipt_pdf"])
+    assert "JY-131" in receipt and "第2单位" in receipt and "机密 SECRET" in receipt and "Audit head" in receipt
     _, err = cli("docs", "take-away", m, "1", "--unit", "第1单位", "--carrier", "王五", "--receipt", "X", ok=False)
     assert "须会后收回" in err
     cli("docs", "lost", m, issued[9][0], "--note", "会后清点未见", "--reported-to", "办公室主任", "--measures", "查找")

@@ -125,7 +125,7 @@ def test_labels_and_report_print_off_the_gui_thread(page_setup, qtbot, tmp_path)
     assert get_meeting(store, m).level == "机密"
 
 
-def test_take_away_lost_and_director_closes_incident(page_setup, qtbot, _template):
+def test_take_away_lost_and_director_closes_incident(page_setup, qtbot, _template, tmp_path):
     from meetkit.custody import distribution, incidents
     from meetkit.gui.docs_page import DocsPage
 
@@ -145,6 +145,18 @@ def test_take_away_lost_and_director_closes_incident(page_setup, qtbot, _templat
     page.report_lost_selected("会后清点未见", "办公室主任", "全面查找")
     assert ledger.resolve_copy(store, m, "52").state == "lost"
     assert "文件遗失" in page.alerts.item(0).text()
+    # the take-away receipt prints (off the GUI thread) with the unit, carrier and registration
+    page.print_receipt(codes.format_copy_code(m, 51), str(tmp_path / "receipt.pdf"))
+    qtbot.waitUntil(lambda: "receipt.pdf" in page.status.text() and "已保存" in page.status.text(), timeout=60000)
+    from tests.custody.test_cli_scenario import pages_text
+
+    [receipt] = pages_text(tmp_path / "receipt.pdf")
+    assert "秘密 CONFIDENTIAL" in receipt and "JY-2026-031" in receipt and "王五" in receipt and "Audit head" in receipt
+    # the lost copy is found: back in stock, and its incident stays listed for the director
+    page.alerts.setCurrentRow(0)
+    assert page.record_found("会议室座位下找到") is not None
+    assert ledger.resolve_copy(store, m, "52").state == "in_stock"
+    assert "已找回" in page.verdict.text() and "文件遗失" in page.alerts.item(0).text()
     assert not page.close_incident_button.isEnabled()  # a secretary cannot close incidents
     director_page = DocsPage(GuiContext(store, ctx.clock, team.director, tr), m)
     qtbot.addWidget(director_page)
