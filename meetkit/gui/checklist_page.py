@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -254,6 +255,9 @@ class ChecklistPage(QWidget):
             " QListWidget::item:selected { background: #1565c0; color: white; }"
         )
         self.room_list.setMinimumWidth(250)
+        # Long English labels wrap instead of eliding away the progress line.
+        self.room_list.setWordWrap(True)
+        self.room_list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.room_list.currentItemChanged.connect(self._room_selected)
         split.addWidget(self.room_list)
 
@@ -366,11 +370,19 @@ class ChecklistPage(QWidget):
                 self._style_room_item(item, view)
             return
         keep = self.current_id
+        font = QFont(self.room_list.font())
+        font.setPixelSize(16)
+        metrics = QFontMetrics(font)
+        line = metrics.lineSpacing()
+        width = max(self.room_list.viewport().width(), self.room_list.minimumWidth()) - 24
         self.room_list.blockSignals(True)
         self.room_list.clear()
         for view in views:
             item = QListWidgetItem()
             item.setData(Qt.ItemDataRole.UserRole, view.id)
+            text = self._room_text(view)
+            height = metrics.boundingRect(QRect(0, 0, width, 10_000), Qt.TextFlag.TextWordWrap, text).height()
+            item.setSizeHint(QSize(0, max(height, line * 2) + 30))  # every line shown: long English labels wrap
             self._style_room_item(item, view)
             self.room_list.addItem(item)
             if view.id == keep:
