@@ -183,6 +183,16 @@ class ItemRow(QFrame):
         buttons.addLayout(photo_row)
         layout.addLayout(buttons)
 
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        """Grow to the height the wrapped texts need at this width (the scroll area lays the
+        rows out by their size hints, which assume unwrapped text, and clipped a wrapped line)."""
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
     def _state_text(self) -> str:
         t = self.page.ctx.tr
         item = self.item
@@ -447,9 +457,10 @@ class ChecklistPage(QWidget):
         )
         state = meetings.get_meeting(self.ctx.store, self.meeting_id).state
         writable = not view.read_only and state in instances.WRITABLE_STATES[view.kind]
-        self.action_buttons["sign"].setEnabled(view.sign.status == "open")
-        self.action_buttons["countersign"].setEnabled(view.sign.status == "awaiting_countersign")
-        self.action_buttons["reopen"].setEnabled(view.sign.status != "open")
+        closed = state == "closed"  # the meeting's records are read-only: nothing to sign or reopen
+        self.action_buttons["sign"].setEnabled(view.sign.status == "open" and not closed)
+        self.action_buttons["countersign"].setEnabled(view.sign.status == "awaiting_countersign" and not closed)
+        self.action_buttons["reopen"].setEnabled(view.sign.status != "open" and not closed)
         self.action_buttons["found"].setEnabled(writable and view.kind == "post")
         return writable
 
