@@ -1,7 +1,10 @@
 """Controlled documents at scale: 200 documents × 300 copies (60,000 copies) with their
 custody events in a real SQLCipher store; prints the median issue and return time (the full
 service call: role check, badge-less attendee id, presence, state re-read inside BEGIN
-IMMEDIATE, event + projection + audit entry, durable commit) and the reconciliation time.
+IMMEDIATE, event + projection + audit entry, durable commit), with the COMMIT timed apart
+so the kit's own work shows, and the reconciliation time: as the GUI board asks for it
+(counts and the first 500 outstanding), with every outstanding copy listed, and with the
+per-attendee table.
 
 Targets (issue 4): issue or return ≤ 5 ms median; reconciliation of all copies ≤ 200 ms.
 Run: .venv/bin/python benchmarks/bench_custody.py [--docs 200 --copies 300]
@@ -15,6 +18,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from meetkit import attendees, meetings, operators
 from meetkit.badges.issue import issue_badges, list_badges
@@ -24,6 +28,26 @@ from meetkit.desk.signin import check_in
 from meetkit.store import create_store
 
 START = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.UTC)
+
+
+class CommitTimer:
+    """Stands in for the store's connection and times each COMMIT."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.last_ms = 0.0
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql != "COMMIT":
+            return self.conn.execute(sql, *args)
+        t = time.perf_counter()
+        try:
+            return self.conn.execute(sql, *args)
+        finally:
+            self.last_ms = (time.perf_counter() - t) * 1000
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.conn, name)
 
 
 def main() -> None:
@@ -86,24 +110,34 @@ def main() -> None:
         print(f"ledger filled: {events} events in {time.perf_counter() - t0:.1f} s")
 
         free = sorted(keep_free)[: args.samples]
-        issue_ms, return_ms = [], []
-        for i, number in enumerate(free):
-            code = ledger.format_copy_code(meeting.id, number)
-            who = str(people[i % len(people)])
-            clock.advance(1)
-            t = time.perf_counter()
-            distribution.issue_copy(store, clock, secretary, meeting.id, code, who)
-            issue_ms.append((time.perf_counter() - t) * 1000)
-        for i, number in enumerate(free):
-            code = ledger.format_copy_code(meeting.id, number)
-            who = str(people[i % len(people)])
-            clock.advance(1)
-            t = time.perf_counter()
-            distribution.return_copy(store, clock, secretary, meeting.id, code, who)
-            return_ms.append((time.perf_counter() - t) * 1000)
+        # The durable COMMIT of each call is timed apart (through a thin wrapper around the
+        # connection), so the kit's own work can be told from the disk's fsync, which on a
+        # shared machine swings from 0.5 to 5 ms with other jobs' writes. A bare one-row
+        # commit runs between calls for comparison.
+        timer = CommitTimer(store.conn)
+        store.conn = timer  # type: ignore[assignment]
+        issue_ms, return_ms, issue_commit, return_commit, bare_ms = [], [], [], [], []
+        for phase, total, commits in (("issue", issue_ms, issue_commit), ("return", return_ms, return_commit)):
+            for i, number in enumerate(free):
+                code = ledger.format_copy_code(meeting.id, number)
+                who = str(people[i % len(people)])
+                clock.advance(1)
+                timer.last_ms = 0.0
+                t = time.perf_counter()
+                if phase == "issue":
+                    distribution.issue_copy(store, clock, secretary, meeting.id, code, who)
+                else:
+                    distribution.return_copy(store, clock, secretary, meeting.id, code, who)
+                total.append((time.perf_counter() - t) * 1000)
+                commits.append(timer.last_ms)
+                t = time.perf_counter()
+                with store.transaction():
+                    store.execute("UPDATE copy_state SET state = state WHERE copy_id = 1")
+                bare_ms.append((time.perf_counter() - t) * 1000)
+        store.conn = timer.conn  # type: ignore[assignment]
 
-        def time_reconcile() -> tuple[float, float, dict[str, int]]:
-            full_ms, board_ms = [], []
+        def time_reconcile() -> tuple[float, float, float, dict[str, int]]:
+            full_ms, board_ms, screen_ms = [], [], []
             for _ in range(7):
                 t = time.perf_counter()
                 full = reconcile.reconcile(store, meeting.id)
@@ -111,7 +145,10 @@ def main() -> None:
                 t = time.perf_counter()
                 reconcile.reconcile(store, meeting.id, with_attendees=False)
                 board_ms.append((time.perf_counter() - t) * 1000)
-            return statistics.median(full_ms), statistics.median(board_ms), full.totals
+                t = time.perf_counter()  # what the GUI board asks for: counts and the first 500 outstanding
+                reconcile.reconcile(store, meeting.id, with_attendees=False, outstanding_limit=500)
+                screen_ms.append((time.perf_counter() - t) * 1000)
+            return statistics.median(full_ms), statistics.median(board_ms), statistics.median(screen_ms), full.totals
 
         mid = time_reconcile()
         # End of the meeting: everything back but about 1 %.
@@ -133,11 +170,16 @@ def main() -> None:
     def q(values: list[float], p: float) -> float:
         return sorted(values)[min(len(values) - 1, int(p * len(values)))]
 
-    print(f"issue   median {statistics.median(issue_ms):.2f} ms  p95 {q(issue_ms, 0.95):.2f} ms  (target ≤ 5 ms, n={len(issue_ms)})")
-    print(f"return  median {statistics.median(return_ms):.2f} ms  p95 {q(return_ms, 0.95):.2f} ms  (target ≤ 5 ms, n={len(return_ms)})")
-    for name, (full_ms, board_ms, totals) in (("mid-meeting", mid), ("end of meeting", end)):
-        print(f"reconcile {name}: {totals['copies']} copies, {totals['outstanding']} outstanding listed: "
-              f"board {board_ms:.1f} ms, with the per-attendee table {full_ms:.1f} ms (target ≤ 200 ms)")
+    med = statistics.median
+    for name, total, commits in (("issue", issue_ms, issue_commit), ("return", return_ms, return_commit)):
+        own = [a - b for a, b in zip(total, commits)]
+        print(f"{name:6}  median {med(total):.2f} ms  p95 {q(total, 0.95):.2f} ms  (target ≤ 5 ms, n={len(total)}); "
+              f"of which COMMIT median {med(commits):.2f} ms, the kit's own work median {med(own):.2f} ms")
+    print(f"bare one-row commit between the calls: median {med(bare_ms):.2f} ms  p95 {q(bare_ms, 0.95):.2f} ms")
+    for name, (full_ms, board_ms, screen_ms, totals) in (("mid-meeting", mid), ("end of meeting", end)):
+        print(f"reconcile {name}: {totals['copies']} copies, {totals['outstanding']} outstanding: "
+              f"GUI board (first 500 listed) {screen_ms:.1f} ms, all listed {board_ms:.1f} ms, "
+              f"with the per-attendee table {full_ms:.1f} ms (target ≤ 200 ms)")
     print(f"ledger at the end: {events} events")
 
 
