@@ -134,7 +134,7 @@ class Acquisition:
                 if self._halted():
                     return
                 self._where = (pass_index, hop.index)
-                src.tune(hop.centre_hz)
+                src.tune(plan.centre_for_pass(hop, pass_index))  # odd passes a little off the DC
                 if settle_samples:
                     src.read(settle_samples)
                     with self._lock:

@@ -105,7 +105,7 @@ def make_findings(
 ) -> list[Finding]:
     """Status (artifact, friendly, new, stronger, ambient) and class for every signal."""
     out: list[Finding] = []
-    centres = hop_centres(trace)
+    centres = hop_centres(trace, signals)
     for sig in signals:
         art = artifact_reasons(sig, trace, centres)
         if extra_artifacts and sig.freq_hz in extra_artifacts:

@@ -105,6 +105,19 @@ class HopPlan:
     def dwell_s(self) -> float:
         return self.dwell_samples / self.rate_sps
 
+    @property
+    def pass_shift_hz(self) -> float:
+        """How far odd passes tune off each hop's centre: rate/64 (37.5 kHz at 2.4 MS/s, a whole number
+        of FFT bins for any power-of-two FFT of 64 points or more), so that a narrowband emitter hidden
+        under one pass's DC interpolation is seen off-centre in the next. 0 when the crop leaves no
+        room for it (the kept part must stay inside the tuned band)."""
+        shift = self.rate_sps / 64.0
+        return shift if self.crop * self.rate_sps / 2.0 >= 2.0 * shift else 0.0
+
+    def centre_for_pass(self, hop: Hop, pass_index: int) -> float:
+        """Where to tune ``hop`` in pass ``pass_index`` (even passes: its centre; odd: shifted up)."""
+        return hop.centre_hz + (self.pass_shift_hz if pass_index % 2 else 0.0)
+
     def hardware_time_s(self) -> float:
         """Time per pass the receiver needs: hops × (settle + dwell)."""
         return len(self.hops) * (self.settle_s + self.dwell_s)
@@ -129,6 +142,7 @@ class HopPlan:
             "hop_count": len(self.hops),
             "hardware_time_s": self.hardware_time_s(),
             "total_time_s": self.total_time_s(),
+            "pass_shift_hz": self.pass_shift_hz,
             "spans": [list(s) for s in self.spans],
             "clipped": [list(s) for s in self.clipped],
             "hops": [
@@ -315,6 +329,13 @@ def describe_plan(plan: HopPlan, lang: str = "en") -> list[str]:
         lines.append(
             f"expected hardware time {plan.hardware_time_s():.1f} s per pass; "
             f"{plan.passes} pass(es), about {plan.total_time_s():.1f} s"
+        )
+    if plan.passes > 1 and plan.pass_shift_hz:
+        shift = plan.pass_shift_hz / 1e3
+        lines.append(
+            f"  第 2、4…遍调谐频率上移 {shift:g} kHz，使每个频率至少在一遍中避开直流尖峰"
+            if zh
+            else f"  passes 2, 4, … tune {shift:g} kHz higher, so every frequency is seen away from the DC spike in some pass"
         )
     if len(plan.spans) > 1:
         for lo, hi in plan.spans:

@@ -42,7 +42,7 @@ def test_blocks_carry_hop_pass_and_keep_band() -> None:
     assert [(b.info.pass_index, b.info.hop_index) for b in blocks] == [(p, h) for p in range(2) for h in range(n)]
     for b in blocks:
         hop = plan.hops[b.info.hop_index]
-        assert len(b) == 4096 and b.info.centre_hz == hop.centre_hz
+        assert len(b) == 4096 and b.info.centre_hz == plan.centre_for_pass(hop, b.info.pass_index)  # odd passes shifted off the DC
         assert b.info.extra["keep_lo_hz"] == hop.keep_lo_hz and b.info.extra["keep_hi_hz"] == hop.keep_hi_hz
         assert b.info.gain_db == 20.7
     assert acq.result.hops_done == 12 and acq.result.passes_done == 2
@@ -50,7 +50,7 @@ def test_blocks_carry_hop_pass_and_keep_band() -> None:
     assert acq.result.dropped_samples == 0 and acq.result.samples_delivered == 12 * 4096
     # the receiver was set up before the first tune: rate, manual gain 20.7 dB, ppm 2
     assert commands[:4] == [(0x02, 2400000), (0x03, 1), (0x04, 207), (0x05, 2)]
-    assert [c for c in commands if c[0] == 0x01] == [(0x01, int(h.centre_hz)) for h in plan.hops] * 2
+    assert [c for c in commands if c[0] == 0x01] == [(0x01, int(plan.centre_for_pass(h, p))) for p in range(2) for h in plan.hops]
 
 
 def test_slow_consumer_drops_are_counted_never_silent() -> None:

@@ -113,7 +113,7 @@ def test_record_against_a_peer_writes_valid_multicapture_sigmf(tmp_path: Path, c
     assert glob["meetkit:wall_time_s"] > 0 and glob["meetkit:hardware_time_per_pass_s"] == pytest.approx(plan.hardware_time_s())
     caps = sf.get_captures()
     assert len(caps) == 2 * len(plan.hops)
-    assert [c["core:frequency"] for c in caps] == [h.centre_hz for h in plan.hops] * 2
+    assert [c["core:frequency"] for c in caps] == [plan.centre_for_pass(h, p) for p in range(2) for h in plan.hops]
     assert [c["core:sample_start"] for c in caps] == [i * 4096 for i in range(len(caps))]
     assert all(c["core:datetime"].endswith("Z") for c in caps)
     assert sf.sample_count == len(caps) * 4096

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,8 +44,22 @@ def dc_residue(freq_hz: float, bandwidth_hz: float, hop_centres_hz: np.ndarray, 
     return centre if abs(centre - freq_hz) <= dc_hz else None
 
 
-def hop_centres(trace: Trace) -> np.ndarray:
-    return np.array(sorted({s.centre_hz for s in trace.segments}), dtype=np.float64)
+def hop_centres(trace: Trace, signals: Sequence[Signal] | None = None, *, dc_hz: float = 8e3, max_bw_hz: float = 20e3) -> np.ndarray:
+    """The tuned centres where a narrow signal counts as DC residue.
+
+    A hop tuned at one centre in every pass: that centre. A hop whose passes were tuned at several
+    centres (the hop plan shifts odd passes so nothing stays hidden under the DC): its centres only
+    when ``signals`` has a narrow signal at every one of them — residue moves with the tuning, a real
+    emitter near one centre does not."""
+    centres: set[float] = set()
+    narrow = np.array(sorted(s.freq_hz for s in (signals or ()) if s.bandwidth_hz <= max_bw_hz), dtype=np.float64)
+    for seg in trace.segments:
+        tuned = seg.centres_hz or (seg.centre_hz,)
+        if len(tuned) == 1:
+            centres.add(float(tuned[0]))
+        elif narrow.size and all(np.min(np.abs(narrow - c)) <= dc_hz for c in tuned):
+            centres.update(float(c) for c in tuned)
+    return np.array(sorted(centres), dtype=np.float64)
 
 
 def artifact_reasons(signal: Signal, trace: Trace, centres: np.ndarray | None = None) -> list[Reason]:

@@ -38,6 +38,7 @@ class Segment:
     rate_sps: float
     start: int
     stop: int
+    centres_hz: tuple[float, ...] = ()  # every centre this hop was tuned to (passes may shift it off the DC)
 
 
 @dataclass
@@ -120,6 +121,7 @@ class _SegAccum:
         n = self.freqs.shape[0]
         self.lo_hz, self.hi_hz = lo_hz, hi_hz
         self.centre_hz, self.rate_sps, self.fft_size = spec.centre_hz, spec.rate_sps, spec.fft_size
+        self.centres: set[float] = {float(spec.centre_hz)}
         self.cur_pass = -1
         self._reset_current(n)
         self.sum_means = np.zeros(n, np.float64)
@@ -152,11 +154,27 @@ class _SegAccum:
         self.passes_hit += self.cur_hit
         self._reset_current(self.freqs.shape[0])
 
+    def slice_for(self, spec: BlockSpectrum) -> slice | None:
+        """Where this hop's bins sit in ``spec``; a pass tuned off the hop's first centre by a whole
+        number of bins lands on the same grid, shifted. None when the grids do not line up."""
+        if spec.fft_size != self.fft_size or spec.rate_sps != self.rate_sps:
+            return None
+        shift = (spec.centre_hz - self.centre_hz) * self.fft_size / self.rate_sps
+        k = int(round(shift))
+        if abs(shift - k) > 0.01:
+            return None
+        start, stop = self.sel.start - k, self.sel.stop - k
+        if start < 0 or stop > self.fft_size:
+            return None
+        return slice(start, stop)
+
     def add(self, spec: BlockSpectrum, pass_index: int, t0: float, t1: float, detect: DetectSettings) -> None:
         if pass_index != self.cur_pass:
             self.fold()
             self.cur_pass = pass_index
-        sel = self.sel
+        sel = self.slice_for(spec)
+        assert sel is not None, "add() only takes spectra that slice_for() accepts"
+        self.centres.add(float(spec.centre_hz))
         self.cur_sum += spec.sum_p[sel]
         np.maximum(self.cur_max, spec.max_p[sel], out=self.cur_max)
         np.minimum(self.cur_min, spec.min_p[sel], out=self.cur_min)
@@ -250,10 +268,14 @@ class SweepAnalyzer:
         if not parts:
             return
         t_start = info.time.timestamp()
-        key = (int(round(info.centre_hz)), int(round(info.rate_sps)), int(round(lo)), int(round(hi)))
+        # a hop is its kept range: passes tuned a little off its centre (to see what the DC hides) share it
+        key: tuple[int, ...] = (int(round(info.rate_sps)), int(round(lo)), int(round(hi)))
         detect = self.settings.detect_settings(parts[0].fft_size)
         with self._lock:
             seg = self._segs.get(key)
+            if seg is not None and seg.slice_for(parts[0]) is None:
+                key = (int(round(info.centre_hz)), *key)  # a grid that does not line up: a hop of its own
+                seg = self._segs.get(key)
             if seg is None:
                 seg = _SegAccum(parts[0], lo, hi)
                 self._segs[key] = seg
@@ -315,7 +337,7 @@ class SweepAnalyzer:
             cols["seen"].append(seen[keep])
             lo = max(seg.lo_hz, prev_end) if math.isfinite(prev_end) else seg.lo_hz
             hi = max(seg.hi_hz, float(f[-1]) + bin_hz / 2) if seg.hi_hz > lo else float(f[-1]) + bin_hz / 2
-            segments.append(Segment(lo, hi, seg.centre_hz, seg.rate_sps, pos, pos + n))
+            segments.append(Segment(lo, hi, seg.centre_hz, seg.rate_sps, pos, pos + n, tuple(sorted(seg.centres))))
             pos += n
             prev_end = max(float(f[-1]) + bin_hz / 2, seg.hi_hz)
             passes = max(passes, n_passes)
