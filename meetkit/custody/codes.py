@@ -87,8 +87,23 @@ def looks_like_badge(text: str) -> bool:
     return bool(_BADGE_RE.match(value)) and not value.isdigit()
 
 
+MAX_SCAN_CHARS = 1000  # a badge token is 120 characters, a copy code about 15
+
+
+def check_length(text: str) -> None:
+    """Refuse at once what is far too long to be a badge or a copy code (a stuck key, a
+    paste), before any parsing or checking touches it."""
+    if len(text) > MAX_SCAN_CHARS:
+        raise InvalidInput(
+            f"{len(text)} characters is far too long for a badge or a copy code: scan again",
+            f"{len(text)} 个字符，远超参会证或文件份号码的长度：请重新扫描",
+            scanned="too_long",
+        )
+
+
 def parse_copy_code(text: str) -> CopyCode:
     """Parse a scanned copy code. Every failure names what was scanned instead."""
+    check_length(text)
     value = normalise(text)
     if not value:
         raise InvalidInput("nothing was scanned", "未扫描到内容")
@@ -102,8 +117,8 @@ def parse_copy_code(text: str) -> CopyCode:
             )
         if value.startswith(PREFIX + "-"):
             raise InvalidInput(
-                f"{value!r} is a damaged copy code (expected CP-meeting-number-check): scan it again",
-                f"{value!r} 是残缺的文件份号码（应为 CP-会议-份号-校验位）：请重新扫描",
+                f"{_short(value)!r} is a damaged copy code (expected CP-meeting-number-check): scan it again",
+                f"{_short(value)!r} 是残缺的文件份号码（应为 CP-会议-份号-校验位）：请重新扫描",
                 scanned="damaged",
             )
         raise InvalidInput(
@@ -116,8 +131,8 @@ def parse_copy_code(text: str) -> CopyCode:
     # never turn one valid code into another valid code of a different length.
     if meeting_id < 1 or number < 1 or check_char(_payload(meeting_id, number)) != check or value != format_copy_code(meeting_id, number):
         raise InvalidInput(
-            f"{value!r} fails its check character (misread or mistyped): scan it again",
-            f"{value!r} 校验位不符（误读或输错）：请重新扫描",
+            f"{_short(value)!r} fails its check character (misread or mistyped): scan it again",
+            f"{_short(value)!r} 校验位不符（误读或输错）：请重新扫描",
             scanned="bad_check",
         )
     return CopyCode(meeting_id, number)

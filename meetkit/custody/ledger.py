@@ -15,7 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from meetkit.clock import Clock, iso
-from meetkit.custody.codes import format_copy_code, normalise, parse_copy_code
+from meetkit.custody.codes import (
+    check_length,
+    format_copy_code,
+    normalise,
+    parse_copy_code,
+)
 from meetkit.errors import InvalidInput, InvalidState, NotFound
 from meetkit.store import Store
 from meetkit.store import custody as sql
@@ -224,6 +229,7 @@ def get_copy(store: Store, copy_id: int) -> Copy:
 
 def resolve_copy(store: Store, meeting_id: int, text: str) -> Copy:
     """A copy from a scanned code (``CP-…``) or its plain number typed in this meeting."""
+    check_length(str(text))
     value = normalise(str(text))
     if value.isdigit() and len(value) <= 9:
         number = int(value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from meetkit.attendees import Attendee, get_attendee
 from meetkit.clock import Clock
-from meetkit.custody.codes import looks_like_copy_code, normalise
+from meetkit.custody.codes import check_length, looks_like_copy_code, normalise
 from meetkit.errors import InvalidInput
 from meetkit.store import Store
 
@@ -20,6 +20,7 @@ class Person:
 
 
 def resolve_person(store: Store, clock: Clock, meeting_id: int, text: str) -> Person:
+    check_length(str(text))
     value = normalise(str(text))
     if not value:
         raise InvalidInput("say who: an attendee id or a scanned badge", "请指明人员：参会人员编号或扫描参会证")

@@ -353,6 +353,7 @@ class DocsPage(QWidget):
         if not text.strip():
             return
         try:
+            codes.check_length(text)
             if codes.looks_like_copy_code(text):
                 self.pending_copy = ledger.resolve_copy(self.ctx.store, self.meeting_id, text)
             elif codes.looks_like_badge(text):

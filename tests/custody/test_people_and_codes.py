@@ -49,6 +49,22 @@ def test_parser_never_crashes_on_anything_typed(text):
         assert err.zh and err.en
 
 
+def test_overlong_scans_are_refused_and_messages_stay_short(store, clock, approved_meeting):
+    """A stuck key or a paste: refused before parsing, and a long damaged code is shown cut
+    short (the message fills a label at the desk)."""
+    from meetkit.custody.people import resolve_person
+
+    for text in ("A" * 1_000_000, "CP-" + "9" * 5000):
+        for parse in (codes.parse_copy_code, lambda t: ledger.resolve_copy(store, approved_meeting.id, t),
+                      lambda t: resolve_person(store, clock, approved_meeting.id, t)):
+            with pytest.raises(InvalidInput) as err:
+                parse(text)
+            assert err.value.details["scanned"] == "too_long" and len(err.value.zh) < 80
+    with pytest.raises(InvalidInput) as err:
+        codes.parse_copy_code("CP-" + "9" * 900)
+    assert err.value.details["scanned"] == "damaged" and len(err.value.zh) < 120
+
+
 def test_a_badge_scanned_as_a_copy_is_named(store, approved_meeting, badges):
     token = next(iter(badges.values())).token
     assert codes.looks_like_badge(token)
