@@ -83,9 +83,9 @@ def sign_text(view: ChecklistView, multiline: bool = False) -> str:
 def render_checklist(
     pdf: MarkedPdf, store: Store, view: ChecklistView, followups: list[Followup], with_photos: bool = True, compact: bool = False
 ) -> None:
-    """One checklist. ``compact`` (the dossier): one table of the items worth reading (not
-    passed, with a note or photos, controlled copies), item text in Chinese only, and a line
-    counting the plain passes; the checklist's own report prints every item in both languages."""
+    """One checklist. ``compact`` (the dossier): one table of the items worth reading (failed,
+    not applicable, with a note or photos, controlled copies found), item text in Chinese only,
+    a line naming the unchecked items by number and one counting the plain passes; the checklist's own report prints every item in both languages."""
     keep_together(pdf, 70)
     pdf.heading(f"{view.title_zh}：{view.room_name}", 14)
     pdf.paragraph(f"{view.title_en} · {view.room_name}")
@@ -99,7 +99,8 @@ def render_checklist(
     for operator, at, reason in view.sign.reopenings:
         pdf.paragraph(f"重新打开 Reopened {local(at)} · {operator} · 理由 reason: {reason}", 8.5)
     if compact:
-        worth = [i for i in view.items if not i.auto and (i.outcome != "pass" or i.note or i.photo_ids or i.copy_found)]
+        unchecked = [i for i in view.items if i.outcome is None and not i.photo_ids and i.copy_id is None]
+        worth = [i for i in view.items if not i.auto and i not in unchecked and (i.outcome != "pass" or i.note or i.photo_ids or i.copy_found)]
         rows = [
             [str(i.position), i.zh, OUTCOME_TEXT[i.outcome] + (" · 已找回" if i.copy_found else ""),
              i.note + (f"（照片 {len(i.photo_ids)} 张）" if i.photo_ids else ""),
@@ -108,8 +109,11 @@ def render_checklist(
         ]
         if rows:
             table(pdf, ["No.", "检查项 Item", "结果 Result", "备注 Note", "检查人/时间 By"], rows, [9, 80, 24, 40, 33], font_size=7.5)
+        if unchecked:  # one line, not a row each: a dossier printed before the checks would list every item
+            numbers = ", ".join(str(i.position) for i in unchecked)
+            pdf.paragraph(f"未检查 {len(unchecked)} 项：第 {numbers} 项。{len(unchecked)} item(s) not checked: no. {numbers}.", 8.5)
         settled = sum(1 for i in view.items if i.auto)
-        plain = len(view.items) - len(worth) - settled
+        plain = len(view.items) - len(worth) - settled - len(unchecked)
         if plain:
             pdf.paragraph(f"其余 {plain} 项均合格，无备注。The other {plain} item(s) passed without a note.", 8.5)
         if settled:

@@ -151,3 +151,15 @@ def test_note_with_control_characters_says_so(store, clock, team, after_meeting)
     with pytest.raises(MeetkitError) as err:
         results.record_result(store, clock, team.inspector, m.id, post[0], "1", "pass", "a\x01b")
     assert "控制字符" in err.value.zh
+
+
+def test_dossier_names_unchecked_items_by_number_and_keeps_copies_still_out(store, clock, team, after_meeting, tmp_path):  # type: ignore[no-untyped-def]
+    m = after_meeting["meeting"]
+    post = instances.create_checklists(store, clock, team.inspector, m.id, "post")
+    r301 = next(c for c in post if instances.checklist_view(store, c).room_name == "301")
+    results.record_result(store, clock, team.inspector, m.id, r301, "1", "fail", "抽屉内有草稿纸")
+    pdf_path, _ = write_dossier(store, clock, team.secretary, m.id, tmp_path / "dossier.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "抽屉内有草稿纸" in text, "a fail is printed in full"
+    assert "未检查" in text and "item(s) not checked: no. 2, 3" in text.replace("\n", " "), "unchecked items by number"
+    assert "王小明" in text and "CP-" in text, "the copies still out stay listed with their holders"
