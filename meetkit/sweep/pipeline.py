@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -663,10 +664,15 @@ class Reading:
     freq_hz: float
     level_dbfs: float  # channel power within ±bandwidth/2
     peak_dbfs: float  # strongest bin (max-hold over the reading)
-    noise_dbfs: float
+    noise_dbfs: float  # the noise floor in the same bandwidth as level_dbfs (an empty channel reads level ≈ noise)
+
+    @property
+    def above_noise_db(self) -> float:
+        return round(self.level_dbfs - self.noise_dbfs, 2)
 
     def to_json(self) -> dict[str, Any]:
-        return {"time": self.time, "freq_hz": self.freq_hz, "level_dbfs": self.level_dbfs, "peak_dbfs": self.peak_dbfs, "noise_dbfs": self.noise_dbfs}
+        return {"time": self.time, "freq_hz": self.freq_hz, "level_dbfs": self.level_dbfs, "above_noise_db": self.above_noise_db,
+                "peak_dbfs": self.peak_dbfs, "noise_dbfs": self.noise_dbfs}
 
 
 def level_meter(
@@ -717,7 +723,8 @@ def level_meter(
             freq_hz=freq_hz,
             level_dbfs=round(level, 2),
             peak_dbfs=round(float(np.max(to_db(spec.max_p[sel]))), 2),
-            noise_dbfs=round(float(np.median(to_db(spec.noise_p))), 2),
+            # noise per bin × the bins summed into level: both in the channel's bandwidth
+            noise_dbfs=round(float(np.median(to_db(spec.noise_p))) + 10 * math.log10(max(1, int(sel.sum()))), 2),
         )
         n += 1
 
