@@ -124,6 +124,8 @@ class RegisterDialog(QDialog):
         self.policy.addItem(t("May be taken away (registered)"), "take-away")
         self.units = QLineEdit()
         self.units.setPlaceholderText(t("Units allowed to take copies away, comma-separated"))
+        for edit in (self.title, self.number, self.units):
+            edit.setMinimumWidth(380)
         form.addRow(t("Title"), self.title)
         form.addRow(t("Document number"), self.number)
         form.addRow(t("Level"), self.level)
@@ -623,8 +625,8 @@ def _operator_names(ctx: GuiContext, roles: tuple[str, ...] = ()) -> list[str]:
         held = set(row["roles"])  # type: ignore[arg-type]
         if row["disabled"] or (roles and not held & {*roles, "admin"}):
             continue
-        names.append(str(row["name"]))
-    return names
+        names.append((bool(roles) and not held & set(roles), str(row["name"])))
+    return [name for _admin_only, name in sorted(names)]  # holders of the role before admins
 
 
 def _password_field() -> QLineEdit:
@@ -851,8 +853,10 @@ class DestructionTab(QWidget):
         if batch_id is None:
             return
         t = self.ctx.tr
-        names = [n for n in _operator_names(self.ctx) if n != self.ctx.actor.name or not self.ctx.actor.has("director")]
         batch = destruction.get_batch(self.ctx.store, batch_id, self.meeting_id)
+        # Neither the approving director nor someone who has already confirmed can witness.
+        taken = {batch.approved_by, *(w for w, _ in batch.witnesses)}
+        names = [n for n in _operator_names(self.ctx) if n not in taken]
         have = len(batch.witnesses)
         need = max(1, destruction.MIN_WITNESSES - have)
         rows = [(t("Witness {n}", n=have + i + 1), names, None) for i in range(need)]
@@ -883,6 +887,7 @@ class NotebookDialog(QDialog):
             self.custodian.setCurrentText(ctx.actor.name)
         self.password = _password_field()
         self.password.setPlaceholderText(t("Only when the custodian is someone else: typed by them"))
+        self.password.setMinimumWidth(400)
         self.years = QComboBox()
         for years in notebooks.RETENTION_YEARS:
             self.years.addItem(t("{n} years", n=years), years)
