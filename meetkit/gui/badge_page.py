@@ -28,8 +28,8 @@ from meetkit.badges.printing import PrintJob, finish_print, prepare_print, rende
 from meetkit.badges.render import BadgeRenderer, badge_data
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
+from meetkit.gui.desk_page import fill_quickly
 from meetkit.gui.widgets import (
-    fill_table,
     local_time,
     make_table,
     run_action,
@@ -150,7 +150,7 @@ class BadgePage(QWidget):
             note = t("No pledge yet") if not a.pledged_at else t("Not issued")
             rows.append(["—", a.name, a.unit, a.seat, note, "", ""])
             keys.append(("attendee", a.id))
-        fill_table(self.table, rows, keys)
+        fill_quickly(self.table, rows, keys)
         active = sum(1 for b in badges if b.active)
         self.summary.setText(
             t("{active} valid badges, {waiting} approved attendees without one, {revoked} revoked",

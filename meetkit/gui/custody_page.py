@@ -21,7 +21,8 @@ from meetkit.attendees import get_attendee
 from meetkit.desk import custody
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
-from meetkit.gui.widgets import fill_table, local_time, make_table
+from meetkit.gui.desk_page import fill_quickly
+from meetkit.gui.widgets import local_time, make_table
 
 
 class CustodyPage(QWidget):
@@ -121,5 +122,5 @@ class CustodyPage(QWidget):
 
     def refresh(self) -> None:
         held = custody.held(self.ctx.store, self.meeting_id)
-        fill_table(self.table, [[h.tag, h.name, h.unit, h.items, h.item_count, local_time(h.since, "%H:%M"), h.desk] for h in held])
+        fill_quickly(self.table, [[h.tag, h.name, h.unit, h.items, h.item_count, local_time(h.since, "%H:%M"), h.desk] for h in held])
         self.summary.setText(self.ctx.tr("{n} tags hold items", n=len(held)))

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QFrame,
-    QHeaderView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -131,7 +131,7 @@ def _tone_wav(tones: tuple[int, ...], rate: int = 16000) -> bytes:
     return buffer.getvalue()
 
 
-def fill_quickly(table: QTableWidget, rows: list[list[Any]]) -> None:
+def fill_quickly(table: QTableWidget, rows: list[list[Any]], keys: list[Any] | None = None) -> None:
     """``fill_table`` without re-measuring every column on every cell: with columns sized
     to their contents each ``setItem`` cost about a millisecond (60 ms per scan for the
     recent-scans table, 2 s for 200 people); the columns are measured once at the end."""
@@ -139,7 +139,7 @@ def fill_quickly(table: QTableWidget, rows: list[list[Any]]) -> None:
     header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     table.setUpdatesEnabled(False)
     try:
-        fill_table(table, rows)
+        fill_table(table, rows, keys)
     finally:
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.setUpdatesEnabled(True)

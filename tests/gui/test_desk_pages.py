@@ -284,3 +284,22 @@ def test_admit_dialog_admits_only_the_person_chosen(qtbot, ctx, desk_page, store
     assert presence.admissions_without_badge(store, approved_meeting.id) == []
     dialog.person.setEditText(dialog.person.itemText(2))
     assert dialog.chosen_attendee() == int(dialog.person.itemData(2)) != first
+
+
+def test_fill_quickly_still_sizes_columns_to_their_contents(qtbot):
+    """The fast fill (columns measured once, not per cell) ends with the same table."""
+    from PySide6.QtWidgets import QHeaderView
+
+    from meetkit.gui.desk_page import fill_quickly
+    from meetkit.gui.widgets import make_table
+
+    table = make_table(["编号", "姓名", "单位"])
+    qtbot.addWidget(table)
+    rows = [[i, f"参会人员{i}", "市发展和改革委员会" * (2 if i == 7 else 1)] for i in range(200)]
+    fill_quickly(table, rows, keys=list(range(200)))
+    table.show()
+    assert table.rowCount() == 200 and table.updatesEnabled()
+    assert table.horizontalHeader().sectionResizeMode(1) == QHeaderView.ResizeMode.ResizeToContents
+    assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance("参会人员199")
+    keys = sorted(table.item(r, 0).data(0x0100) for r in range(table.rowCount()))
+    assert keys == list(range(200))
