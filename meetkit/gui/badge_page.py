@@ -138,7 +138,7 @@ class BadgePage(QWidget):
             a = people.get(b.attendee_id)
             state = t("Valid") if b.active else t("Revoked: {reason}", reason=issue.revoke_reason(b.revoke_reason, self.ctx.lang))
             if b.active and a is not None and a.status != "approved":
-                state = t("Valid, but the holder is no longer approved: refused at the door")
+                state = t("Valid, holder not approved: refused")
             printed = t("{n} times", n=b.print_count) if b.print_count else t("Not printed")
             rows.append([b.serial_text, a.name if a else b.attendee_id, a.unit if a else "", a.seat if a else "", state, printed,
                          local_time(b.issued_at, "%m-%d %H:%M")])

@@ -22,7 +22,7 @@ ZH: dict[str, str] = {
     "Admit": "准予入场",
     "Camera scan": "摄像头扫码",
     "Full screen at the door": "全屏签到",
-    "Valid, but the holder is no longer approved: refused at the door": "有效，但持卡人已不在审定名单中（扫码将被拒绝）",
+    "Valid, holder not approved: refused": "有效，持卡人未获审定：扫码拒绝",
     "Leave full screen": "退出全屏（Esc）",
     "No camera available": "没有可用的摄像头",
     "Signing people in needs the secretary or chair role": "签到操作需要会务秘书或主持领导角色",

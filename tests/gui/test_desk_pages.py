@@ -254,7 +254,7 @@ def test_badge_register_speaks_one_language(qtbot, ctx, store, clock, team, appr
     cells = [page.table.item(r, c).text() for r in range(page.table.rowCount()) for c in range(page.table.columnCount())
              if page.table.item(r, c)]
     assert any("已补发新卡：遗失" in c for c in cells) and not any("reissued" in c for c in cells)
-    assert any("扫码将被拒绝" in c for c in cells)
+    assert any("持卡人未获审定：扫码拒绝" in c for c in cells)
     assert not ctx.tr.missing
 
 
