@@ -42,6 +42,7 @@ class Report:
     facts: list[tuple[str, Any]]
     tables: list[Table]
     closing: list[str] = field(default_factory=list)  # signature lines
+    landscape: bool = False  # wide tables get landscape anyway (more than seven columns)
 
 
 def local(value: str | None) -> str:
@@ -93,7 +94,8 @@ def distribution_report(store: Store, meeting_id: int) -> Report:
     return Report(
         f"{meeting.title} · 文件分发登记簿", meeting.level, _meeting_facts(meeting),
         [Table("分发记录 Distribution", ["文件", "份号", "编号", "领取人", "发放时间", "经办", "去向"], rows,
-               [32, 17, 24, 30, 19, 20, 42])],
+               [62, 26, 30, 42, 30, 22, 55])],
+        landscape=True,
     )
 
 
@@ -225,7 +227,7 @@ def write_pdf(store: Store, clock: Clock, report: Report, path: str | Path, prin
 
 def render_pdf(report: Report, path: str | Path, head_hash: str, printed_at: dt.datetime, printed_by: str = "") -> Path:
     """Draw a built report (no store access: safe to run off the GUI thread)."""
-    landscape = any(len(t.headers) > 7 for t in report.tables)
+    landscape = report.landscape or any(len(t.headers) > 7 for t in report.tables)
     pdf = MarkedPdf(
         level=report.level, title=report.title, head_hash=head_hash, printed_at=printed_at,
         orientation="L" if landscape else "P", printed_by=printed_by,
