@@ -31,6 +31,20 @@ KIND_LABEL = {
     "cellular_downlink": "Base station downlink",
     "unknown": "Unknown",
 }
+
+
+def kind_label(kind: str, status: str, reasons: list[dict[str, str]] | None = None) -> str:
+    """English label of a finding's kind; a tuner artifact says what it is (a crystal harmonic is not a radio)."""
+    if status == "artifact":
+        why = " ".join(str(r.get("en", "")) for r in (reasons or [])[:1])
+        if "crystal" in why:
+            return "Crystal harmonic"
+        if "DC leak" in why:
+            return "DC residue"
+        return "Moves with the tuning"
+    return KIND_LABEL.get(kind, "Unknown")
+
+
 STATUS_LABEL = {
     "new": "New",
     "stronger": "Stronger",
@@ -152,7 +166,7 @@ class FindingsPanel(QWidget):
             cells = [
                 first,
                 status_cell,
-                QTableWidgetItem(tr(KIND_LABEL.get(str(f.get("kind")), "Unknown"))),
+                QTableWidgetItem(tr(kind_label(str(f.get("kind")), str(f.get("status")), f.get("reasons")))),
                 NumberItem(fmt_bw(float(f["bandwidth_hz"])), f["bandwidth_hz"]),
                 NumberItem(f"{f['peak_dbfs']:.1f}", f["peak_dbfs"]),
                 NumberItem(f"{f['snr_db']:.1f}", f["snr_db"]),

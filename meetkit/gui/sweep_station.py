@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.gui import sweep_backend as backend
 from meetkit.gui.context import GuiContext
-from meetkit.gui.sweep_findings import KIND_LABEL, FindingsPanel
+from meetkit.gui.sweep_findings import FindingsPanel, kind_label
 from meetkit.gui.sweep_form import SweepForm
 from meetkit.gui.sweep_meter import LevelMeterPanel
 from meetkit.gui.sweep_plot import SpectrumView
@@ -324,7 +324,7 @@ class SweepStationWindow(QMainWindow):
         self.progress_label.setText(" · ".join(parts))
 
     def _label_of(self, f: dict[str, Any]) -> str:
-        kind = self.ctx.tr(KIND_LABEL.get(str(f.get("kind")), "Unknown"))
+        kind = self.ctx.tr(kind_label(str(f.get("kind")), str(f.get("status")), f.get("reasons")))
         kind = kind.split("（")[0].split(" (")[0]  # the short name on the plot; the table has the rest
         return f"{f['freq_hz'] / 1e6:.3f} MHz {kind}"
 

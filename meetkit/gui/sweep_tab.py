@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from meetkit.gui.context import GuiContext
-from meetkit.gui.sweep_findings import KIND_LABEL, STATUS_LABEL, fmt_bw
+from meetkit.gui.sweep_findings import STATUS_LABEL, fmt_bw, kind_label
 from meetkit.gui.widgets import (
     fill_table,
     local_time,
@@ -107,7 +107,7 @@ class SweepTab(QWidget):
         items = attach.findings(self.ctx.store, sweep_id) if sweep_id is not None else []
         self._stored = {f.id: f for f in items}
         fill_table(self.findings, [[f"{f.freq_hz / 1e6:.4f}", t(STATUS_LABEL.get(f.status, f.status)),
-                                    t(STATE_LABEL[f.state]) if f.state else "", t(KIND_LABEL.get(f.kind, "Unknown")),
+                                    t(STATE_LABEL[f.state]) if f.state else "", t(kind_label(f.kind, f.status, f.data.get("reasons"))),
                                     fmt_bw(f.bandwidth_hz), f"{float(f.data.get('peak_dbfs', 0.0)):.1f}", f.note]
                                    for f in items], keys=[f.id for f in items])
         self._update_buttons()

@@ -242,3 +242,13 @@ def test_the_main_window_button_opens_the_station(app, qtbot, store, clock, tech
     with qtbot.waitSignal(station.destroyed, timeout=5000):
         station.close()  # the station frees itself when closed
     window._sweep_window = None
+
+
+def test_artifacts_are_labelled_by_what_they_are_not_by_a_radio_kind() -> None:
+    from meetkit.gui.sweep_findings import kind_label
+    from meetkit.i18n import Translator
+
+    harmonic = [{"en": "narrow carrier at 14 × 28.8 MHz: a harmonic of the receiver's crystal", "zh": "…"}]
+    assert kind_label("walkie_talkie", "artifact", harmonic) == "Crystal harmonic"
+    assert Translator("zh")(kind_label("walkie_talkie", "artifact", harmonic)) == "晶振谐波"
+    assert kind_label("walkie_talkie", "new", harmonic) == "Walkie-talkie"

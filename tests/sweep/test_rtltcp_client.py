@@ -94,6 +94,7 @@ def test_connection_closed_by_server_is_source_lost() -> None:
                     src.read(16384)
     assert err.value.code is ErrorCode.SOURCE_LOST
     assert "lost" in err.value.en
+    assert "the server closed" not in err.value.zh  # the Chinese message is Chinese
 
 
 def test_silent_server_times_out_as_source_lost() -> None:
@@ -103,6 +104,7 @@ def test_silent_server_times_out_as_source_lost() -> None:
                 src.read(1000)
     assert err.value.code is ErrorCode.SOURCE_LOST
     assert "no data" in err.value.en
+    assert "秒内未收到数据" in err.value.zh and "no data" not in err.value.zh
 
 
 def test_not_an_rtl_tcp_server() -> None:

@@ -128,16 +128,16 @@ class RtlTcpSource:
     def tuner_name(self) -> str:
         return TUNER_NAMES.get(self.tuner_type, f"type {self.tuner_type}")
 
-    def _lost(self, why: str) -> MeetkitError:
+    def _lost(self, why: str, why_zh: str | None = None) -> MeetkitError:
         return MeetkitError(
             ErrorCode.SOURCE_LOST,
             f"connection to rtl_tcp at {self.host}:{self.port} lost: {why}",
-            f"与 {self.host}:{self.port} 上 rtl_tcp 的连接已中断：{why}",
+            f"与 {self.host}:{self.port} 上 rtl_tcp 的连接已中断：{why_zh or why}",
         )
 
     def _socket(self) -> socket.socket:
         if self._sock is None:
-            raise self._lost("the source is closed")
+            raise self._lost("the source is closed", "信号源已关闭")
         return self._sock
 
     def send_command(self, cmd: int, param: int) -> None:
@@ -154,10 +154,10 @@ class RtlTcpSource:
             while got < want:
                 k = sock.recv_into(view[got:], want - got)
                 if k == 0:
-                    raise self._lost("the server closed the connection")
+                    raise self._lost("the server closed the connection", "服务器关闭了连接")
                 got += k
         except TimeoutError as err:
-            raise self._lost(f"no data for {self._timeout_s:g} s") from err
+            raise self._lost(f"no data for {self._timeout_s:g} s", f"{self._timeout_s:g} 秒内未收到数据") from err
         except OSError as err:
             raise self._lost(err.strerror or str(err)) from err
 
@@ -182,10 +182,10 @@ class RtlTcpSource:
                     break
                 k = sock.recv_into(scratch, min(len(scratch), limit - drained))
                 if k == 0:
-                    raise self._lost("the server closed the connection")
+                    raise self._lost("the server closed the connection", "服务器关闭了连接")
                 drained += k
         except TimeoutError as err:  # pragma: no cover - select said readable
-            raise self._lost(f"no data for {self._timeout_s:g} s") from err
+            raise self._lost(f"no data for {self._timeout_s:g} s", f"{self._timeout_s:g} 秒内未收到数据") from err
         except OSError as err:
             raise self._lost(err.strerror or str(err)) from err
         return drained
