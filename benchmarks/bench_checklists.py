@@ -19,7 +19,7 @@ from pathlib import Path
 
 from meetkit import attendees, gates, meetings, operators
 from meetkit.badges.issue import issue_badges, list_badges
-from meetkit.checklists import instances, results
+from meetkit.checklists import instances, results, signoff
 from meetkit.clock import FixedClock
 from meetkit.custody import distribution, documents
 from meetkit.custody.codes import format_copy_code
@@ -35,7 +35,7 @@ def main() -> None:
     parser.add_argument("--rooms", type=int, default=75)
     parser.add_argument("--per-room", type=int, default=2)
     parser.add_argument("--samples", type=int, default=40)
-    parser.add_argument("--fill", action="store_true", help="pass every item before printing the dossier (the usual case)")
+    parser.add_argument("--fill", action="store_true", help="pass every item and sign every checklist before printing the dossier (the usual case)")
     parser.add_argument("--gui", action="store_true", help="also time a tap on the checklist page (offscreen Qt)")
     parser.add_argument("--no-dossier", action="store_true", help="skip the dossier PDF")
     args = parser.parse_args()
@@ -46,6 +46,7 @@ def main() -> None:
         secretary = operators.add_operator(store, clock, admin, "secretary", "password-123", ["secretary"])
         chair = operators.add_operator(store, clock, admin, "chair", "password-123", ["chair"])
         inspector = operators.add_operator(store, clock, admin, "inspector", "password-123", ["inspector"])
+        inspector2 = operators.add_operator(store, clock, admin, "inspector2", "password-123", ["inspector"])
         meeting = meetings.create_meeting(
             store, clock, secretary, title="基准测试会议", level="机密", starts_at=START, ends_at=START + dt.timedelta(hours=8)
         )
@@ -105,9 +106,11 @@ def main() -> None:
                 for item in view.items:
                     if not item.answered:
                         results.record_result(store, clock, inspector, meeting.id, view.id, item.key, "pass")
+                signoff.sign(store, clock, inspector, meeting.id, view.id)
+                signoff.sign(store, clock, inspector2, meeting.id, view.id)
         t = time.perf_counter()
         path, _ = write_dossier(store, clock, secretary, meeting.id, Path(tmp) / "dossier.pdf")
-        state = "every item passed" if args.fill else "every item still unchecked (worst case: all printed)"
+        state = "every item passed, every checklist signed" if args.fill else "every item still unchecked (worst case: all printed)"
         print(f"dossier PDF ({state}): {time.perf_counter() - t:.1f} s, {path.stat().st_size // 1024} KiB")
         store.close()
 

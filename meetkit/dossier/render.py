@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from meetkit.checklists import links
+from meetkit.checklists.instances import ChecklistView
 from meetkit.checklists.reports import (
     SUMMARY_HEADERS,
     SUMMARY_WIDTHS,
@@ -73,9 +74,30 @@ def _checklists(pdf: MarkedPdf, store: Store, facts: ChecklistFacts) -> None:
         pdf.paragraph("尚未建立检查表。No checklist was made.")
         return
     table(pdf, SUMMARY_HEADERS, summary_rows(facts.views), SUMMARY_WIDTHS, font_size=8)
+    plain = []
     for view in facts.views:
+        followups = [f for f in facts.followups if f.checklist_id == view.id]
+        if _nothing_more_to_say(view) and not followups:
+            plain.append(view)
+            continue
         pdf.ln(2)
-        render_checklist(pdf, store, view, [f for f in facts.followups if f.checklist_id == view.id], compact=True)
+        render_checklist(pdf, store, view, followups, compact=True)
+    if plain:
+        names = "、".join(f"{v.room_name}（第 {v.id} 号）" for v in plain)
+        pdf.ln(2)
+        pdf.paragraph(
+            f"以下 {len(plain)} 张检查表已签字确认，各项均合格、无备注、无照片，详见上表：{names}。"
+            f" {len(plain)} signed-off checklist(s) with every item passed, no notes and no photos are shown in the table above only.",
+            8.5,
+        )
+
+
+def _nothing_more_to_say(view: ChecklistView) -> bool:
+    """A signed-off checklist whose every item passed plainly (or was settled by the custody
+    ledger): the summary row says all there is (a lodging room after a clean check)."""
+    return view.signed_off and not view.sign.reopenings and all(
+        i.auto or (i.outcome == "pass" and not i.note and not i.photo_ids and not i.copy_found) for i in view.items
+    )
 
 
 def _sweep(pdf: MarkedPdf, status: object) -> None:

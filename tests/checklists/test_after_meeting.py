@@ -163,3 +163,17 @@ def test_dossier_names_unchecked_items_by_number_and_keeps_copies_still_out(stor
     assert "抽屉内有草稿纸" in text, "a fail is printed in full"
     assert "未检查" in text and "item(s) not checked: no. 2, 3" in text.replace("\n", " "), "unchecked items by number"
     assert "王小明" in text and "CP-" in text, "the copies still out stay listed with their holders"
+
+
+def test_dossier_gives_a_clean_signed_room_one_line(store, clock, team, after_meeting, tmp_path):  # type: ignore[no-untyped-def]
+    m = after_meeting["meeting"]
+    post = {instances.checklist_view(store, c).room_name: c for c in instances.create_checklists(store, clock, team.inspector, m.id, "post")}
+    distribution.return_copy(store, clock, team.secretary, m.id, format_copy_code(m.id, 3), str(after_meeting["people"]["王小明"]))
+    pass_all(store, clock, team.inspector, m.id, post["302"])
+    _sign_twice(store, clock, team, m.id, post["302"])
+    pdf_path, _ = write_dossier(store, clock, team.secretary, m.id, tmp_path / "dossier.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = text.replace("\n", " ")
+    assert f"302（第 {post['302']} 号）" in flat, "the clean room is named on the one line"
+    assert "会后房间保密检查表：302" not in text, "no block of its own"
+    assert "会后房间保密检查表：301" in text, "a room with copies still out keeps its block"
