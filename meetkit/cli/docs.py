@@ -277,6 +277,15 @@ def cmd_reconcile(args: argparse.Namespace, ctx: CliContext) -> int:
     ))
     for d in board.documents:
         print(f"{d.title}\t{d.copies}\t{d.issued}\t{d.returned}\t{d.violations}\t{d.taken_away}\t{d.lost}\t{d.destroyed}\t{d.outstanding}")
+    print()
+    print("\t".join(
+        ("姓名", "单位", "领取", "交回", "他人代交", "带回", "遗失", "未收回") if zh
+        else ("attendee", "unit", "issued", "returned", "by others", "taken", "lost", "outstanding")
+    ))
+    for a in board.attendees:
+        print(f"{a.name}\t{a.unit}\t{a.issued}\t{a.returned}\t{a.returned_by_others}\t{a.taken_away}\t{a.lost}\t{a.outstanding}")
+    if board.outstanding:
+        print()
     for o in board.outstanding:
         print(f"  {'未收回' if zh else 'OUT'} {o.code} {o.title} {o.label} — {o.holder_name} {o.holder_unit}")
     t = board.totals
