@@ -94,7 +94,7 @@ def test_three_documents_through_to_close(cli, store, clock, team, approved_meet
     table = capsys.readouterr().out.splitlines()
     assert table[0].split("\t") == ["文件", "份数", "已发", "收回", "代转", "带回", "遗失", "销毁", "未收回"]
     assert sum(1 for line in table if line.strip().startswith("未收回 CP-")) == 2
-    per_person = table[table.index("\t".join(("姓名", "单位", "领取", "交回", "他人代交", "带回", "遗失", "未收回"))) + 1:]
+    per_person = table[table.index("姓名\t单位\t领取\t交回\t他人代交\t带回\t遗失\t未收回") + 1:]
     assert any(line.startswith(issued[10][1].name + "\t") and line.endswith("\t1") for line in per_person)
     outstanding = [o["code"] for o in board["outstanding"]]
     for code, person in issued:
