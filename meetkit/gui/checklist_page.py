@@ -10,14 +10,16 @@ does not include; the button says so."""
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRect, QRunnable, QSize, Qt, QThreadPool, Signal
+from PySide6.QtCore import QDate, QDateTime, QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTime, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QDateTimeEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -42,6 +44,8 @@ from PySide6.QtWidgets import (
 from meetkit import meetings, operators
 from meetkit.checklists import followups, instances, results, signoff
 from meetkit.checklists.instances import ChecklistView, ItemState
+from meetkit.checklists.reports import BEIJING
+from meetkit.clock import parse_iso
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
 from meetkit.gui.gate_status import GateStatusWidget  # noqa: F401 - re-exported for the meeting header
@@ -228,6 +232,43 @@ class CountersignDialog(QDialog):
         form.addRow(buttons)
 
 
+class ReassignDialog(QDialog):
+    """A follow-up's new owner and due time (Beijing time, as everywhere on screen)."""
+
+    def __init__(self, ctx: GuiContext, followup: followups.Followup, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        t = ctx.tr
+        self.setWindowTitle(t("Reassign follow-up"))
+        self.setMinimumWidth(420)
+        form = QFormLayout(self)
+        what = QLabel(followup.description)
+        what.setWordWrap(True)
+        form.addRow(what)
+        self.owner = QLineEdit(followup.owner)
+        self.owner.setMinimumHeight(40)
+        form.addRow(t("Owner"), self.owner)
+        self.due = QDateTimeEdit()
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.due.setMinimumHeight(40)
+        due = parse_iso(followup.due_at).astimezone(BEIJING) if followup.due_at else ctx.clock.now().astimezone(BEIJING)
+        self.due.setDateTime(QDateTime(QDate(due.year, due.month, due.day), QTime(due.hour, due.minute)))
+        self._initial = self.due.dateTime()
+        form.addRow(t("Due"), self.due)
+        buttons = ok_cancel(t, "Reassign")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def due_at(self) -> dt.datetime | None:
+        """The due time chosen, or None when left as it was."""
+        value = self.due.dateTime()
+        if value == self._initial:
+            return None
+        d, tm = value.date(), value.time()
+        return dt.datetime(d.year(), d.month(), d.day(), tm.hour(), tm.minute(), tzinfo=BEIJING).astimezone(dt.UTC)
+
+
 class ChecklistPage(QWidget):
     def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -337,7 +378,15 @@ class ChecklistPage(QWidget):
         resolve.setMinimumHeight(44)
         resolve.clicked.connect(self._resolve)
         self.action_buttons["resolve"] = resolve
-        fu_layout.addWidget(resolve, 0, Qt.AlignmentFlag.AlignLeft)
+        reassign = QPushButton(t("Reassign selected…"))
+        reassign.setMinimumHeight(44)
+        reassign.clicked.connect(self._reassign)
+        self.action_buttons["reassign"] = reassign
+        fu_buttons = QHBoxLayout()
+        fu_buttons.addWidget(resolve)
+        fu_buttons.addWidget(reassign)
+        fu_buttons.addStretch(1)
+        fu_layout.addLayout(fu_buttons)
         self.inner_tabs.addTab(fu_host, t("Follow-ups"))
         right_layout.addWidget(self.inner_tabs, 1)
         split.addWidget(right)
@@ -606,6 +655,27 @@ class ChecklistPage(QWidget):
         note, ok = QInputDialog.getText(self, t("Resolve follow-up"), t("How was it resolved?"))
         if ok and run_action(self, self.ctx, lambda: followups.resolve_followup(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, int(keys[0]), note)) is not None:
             self._after_change()
+
+    def reassign_followup(self, followup_id: int, owner: str, due_at: dt.datetime | None) -> bool:
+        """Give a follow-up a new owner and/or due time (who and when are recorded)."""
+        done = run_action(self, self.ctx, lambda: followups.assign_followup(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, followup_id, owner.strip() or None, due_at))
+        if done is not None:
+            self._fill_followups()
+            if self.current_id is not None:
+                self._show_header(instances.checklist_view(self.ctx.store, self.current_id, self.meeting_id))
+        return done is not None
+
+    def _reassign(self) -> None:
+        t = self.ctx.tr
+        keys = selected_keys(self.followups)
+        if not keys:
+            QMessageBox.information(self, t("Follow-ups"), t("Select a follow-up first."))
+            return
+        current = followups.get_followup(self.ctx.store, self.meeting_id, int(keys[0]))
+        dialog = ReassignDialog(self.ctx, current, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reassign_followup(current.id, dialog.owner.text(), dialog.due_at())
 
     # ---- printing off the GUI thread --------------------------------------------------------
 

@@ -68,6 +68,9 @@ ZH: dict[str, str] = {
     "Save PDF": "保存 PDF",
     "Printed": "已打印",
     "Saved {path}": "已保存 {path}",
+    "Reassign selected…": "改派所选事项…",
+    "Reassign follow-up": "改派跟进事项",
+    "Reassign": "改派",
     # gate status
     "Cannot advance to {state} yet:": "暂不能推进到“{state}”：",
 }

@@ -136,3 +136,23 @@ def test_a_tap_redraws_only_its_row(page, warnings):  # type: ignore[no-untyped-
     assert _row(page, "pa_tested").buttons["pass"].property("chosen") is True
     assert page.progress.value() == 1
     assert "1/" in page.room_list.currentItem().text(), "the room's progress in the list follows"
+
+
+def test_follow_up_reassigned_from_the_page(page, store, warnings):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from meetkit.checklists import followups
+
+    page.action_buttons["create_pre"].click()
+    _row(page, "no_wireless_mics").note.setText("讲台上有无线话筒")
+    _row(page, "no_wireless_mics").buttons["fail"].click()
+    found = followups.list_followups(store, page.meeting_id)
+    assert len(found) == 1
+    due = dt.datetime(2026, 11, 30, 0, 30, tzinfo=dt.UTC)
+    assert page.reassign_followup(found[0].id, "technician", due)
+    after = followups.get_followup(store, page.meeting_id, found[0].id)
+    assert after.owner == "technician" and after.due_at.startswith("2026-11-30T00:30")
+    assert "technician" in page.followups.item(0, 3).text()
+    assert not page.reassign_followup(found[0].id, "", None), "nothing to change is refused with a message"
+    assert warnings
+    assert not page.ctx.tr.missing, page.ctx.tr.missing
