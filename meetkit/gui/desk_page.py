@@ -298,6 +298,9 @@ class CameraScanner(QObject):
     def __init__(self, multimedia: Any, zxing: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.zxing = zxing
+        # badges are QR codes (model 2); other formats let zxing report a Micro QR code found
+        # inside a QR finder pattern, which would flash a refusal at the door
+        self.formats = getattr(zxing.BarcodeFormat, "QRCodeModel2", zxing.BarcodeFormat.QRCode)
         self.frames = 0
         self.last = ""
         if not multimedia.QMediaDevices.videoInputs():
@@ -322,7 +325,7 @@ class CameraScanner(QObject):
             return
         data = bytes(image.constBits())[: image.sizeInBytes()]
         picture = Image.frombuffer("L", (image.width(), image.height()), data, "raw", "L", image.bytesPerLine(), 1)
-        for result in self.zxing.read_barcodes(picture):
+        for result in self.zxing.read_barcodes(picture, formats=self.formats):
             if result.text and result.text != self.last:
                 self.last = result.text
                 self.found.emit(result.text)
