@@ -128,11 +128,13 @@ def render_checklist(
         note = item.note + (f"（照片 {len(item.photo_ids)} 张）" if item.photo_ids else "")
         sections[-1][1].append([str(item.position), f"{item.zh}\n{item.en}", result, note, who])
     for title, rows in sections:
+        keep_together(pdf, 34)  # a heading stays with its table's header and first row
         pdf.subheading(title)
         table(pdf, ["No.", "检查项 Item", "结果 Result", "备注 Note", "检查人/时间 By"], rows, [9, 80, 24, 40, 33], font_size=8)
     if with_photos:
         render_photos(pdf, store, view)
     if followups:
+        keep_together(pdf, 34)
         pdf.subheading("跟进事项 Follow-ups")
         table(
             pdf,
@@ -148,6 +150,7 @@ def render_photos(pdf: MarkedPdf, store: Store, view: ChecklistView) -> None:
     if not photos:
         return
     positions = {i.id: i.position for i in view.items}
+    keep_together(pdf, 62)  # the heading and a row of thumbnails with their captions
     pdf.subheading(f"照片 Photos（{len(photos)}）")
     size_mm = 40.0
     gap = 4.0
