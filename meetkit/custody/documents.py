@@ -178,3 +178,8 @@ def list_documents(store: Store, meeting_id: int, kind: str | None = None) -> li
 
 def copies(store: Store, document_id: int) -> list[ledger.Copy]:
     return [ledger.copy_from_row(r) for r in sql.copies_of_document(store, document_id)]
+
+
+def number_ranges(store: Store, meeting_id: int) -> dict[int, tuple[int, int]]:
+    """Each document's first and last copy number (for forms that take number ranges)."""
+    return sql.number_ranges(store, meeting_id)

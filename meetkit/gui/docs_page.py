@@ -262,7 +262,15 @@ class DocsPage(QWidget):
             header.resizeSection(column, width)
         split = QSplitter(Qt.Orientation.Horizontal)
         left = QGroupBox(t("Documents and reconciliation"))
-        QVBoxLayout(left).addWidget(self.docs_table)
+        self.people_table = make_table([
+            t("Name"), t("Unit"), t("Received"), t("Handed back"), t("Handed back by others"), t("Taken away"), t("Lost"),
+            t("Outstanding"),
+        ])
+        self.board_tabs = QTabWidget()
+        self.board_tabs.addTab(self.docs_table, t("Per document"))
+        self.board_tabs.addTab(self.people_table, t("Per attendee"))
+        self.board_tabs.currentChanged.connect(lambda _i: self.refresh_board())
+        QVBoxLayout(left).addWidget(self.board_tabs)
         right = self.out_box = QGroupBox(t("Outstanding copies"))
         right_layout = QVBoxLayout(right)
         right_layout.addWidget(self.out_table)
@@ -405,14 +413,23 @@ class DocsPage(QWidget):
 
     def refresh_board(self) -> None:
         t = self.ctx.tr
-        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False, outstanding_limit=MAX_ROWS_SHOWN)
+        # The per-attendee counts need every outstanding copy; read them only when that view is open.
+        per_person = self.board_tabs.currentWidget() is self.people_table
+        board = reconcile.reconcile(
+            self.ctx.store, self.meeting_id, with_attendees=per_person, outstanding_limit=None if per_person else MAX_ROWS_SHOWN
+        )
+        if per_person:
+            fill_table(self.people_table, [
+                [a.name, a.unit, a.issued, a.returned, a.returned_by_others, a.taken_away, a.lost, a.outstanding]
+                for a in board.attendees
+            ], [a.attendee_id for a in board.attendees])
         fill_table(
             self.docs_table,
             [[d.title, d.doc_number, d.level, d.copies, d.issued, d.returned, d.taken_away, d.lost, d.destroyed, d.outstanding]
              for d in board.documents],
             [d.document_id for d in board.documents],
         )
-        shown = board.outstanding  # the first MAX_ROWS_SHOWN: a desk page must stay quick with thousands out
+        shown = board.outstanding[:MAX_ROWS_SHOWN]  # a desk page must stay quick with thousands out
         fill_table(
             self.out_table,
             [[o.code, o.title, o.label, o.holder_name, o.holder_unit, local_time(o.since)] for o in shown],
@@ -808,14 +825,12 @@ class DestructionTab(QWidget):
 
     def ranges_hint(self) -> str:
         """Each document's copy numbers and how many are back in stock, to help fill the form."""
-        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False, outstanding_limit=MAX_ROWS_SHOWN)
+        board = reconcile.reconcile(self.ctx.store, self.meeting_id, with_attendees=False, outstanding_limit=0)
+        ranges = documents.number_ranges(self.ctx.store, self.meeting_id)
         lines = []
-        for doc in documents.list_documents(self.ctx.store, self.meeting_id):
-            numbers = [c.number for c in documents.copies(self.ctx.store, doc.id)]
-            line = next(d for d in board.documents if d.document_id == doc.id)
-            lines.append(self.ctx.tr(
-                "《{title}》 numbers {lo}–{hi}, {n} in stock", title=doc.title, lo=numbers[0], hi=numbers[-1], n=line.in_stock
-            ))
+        for line in board.documents:
+            lo, hi = ranges.get(line.document_id, (0, 0))
+            lines.append(self.ctx.tr("《{title}》 numbers {lo}–{hi}, {n} in stock", title=line.title, lo=lo, hi=hi, n=line.in_stock))
         return "\n".join(lines[:12]) + ("\n…" if len(lines) > 12 else "")
 
     def propose(self, copies: str, method: str, place: str, note: str = "") -> destruction.Batch | None:

@@ -185,4 +185,10 @@ ZH = {
     "Found: {code} is back in stock; the director closes incident #{n}": "已找回：{code} 已回库；事件 #{n} 由办公室主任关闭",
     "Lost copy found": "登记找回遗失文件",
     "Where and how it was found": "找回地点与经过",
+    "Name": "姓名",
+    "Received": "领取",
+    "Handed back": "交回",
+    "Handed back by others": "他人代交",
+    "Per document": "按文件",
+    "Per attendee": "按人员",
 }

@@ -84,6 +84,15 @@ def copy_by_id(store: Store, copy_id: int) -> dict[str, Any] | None:
     return _one(store, f"SELECT {COPY_COLUMNS}{COPY_FROM} WHERE c.id = ?", [copy_id])
 
 
+def number_ranges(store: Store, meeting_id: int) -> dict[int, tuple[int, int]]:
+    """Each document's first and last copy number."""
+    rows = store.execute(
+        "SELECT document_id, min(number), max(number) FROM controlled_copies WHERE meeting_id = ? GROUP BY document_id",
+        [meeting_id],
+    ).fetchall()
+    return {int(d): (int(lo), int(hi)) for d, lo, hi in rows}
+
+
 def copies_of_document(store: Store, document_id: int) -> list[dict[str, Any]]:
     return store.query(f"SELECT {COPY_COLUMNS}{COPY_FROM} WHERE c.document_id = ? ORDER BY c.seq", [document_id])
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from meetkit.attendees import get_attendee
 from meetkit.badges.issue import list_badges
 from meetkit.clock import FixedClock
 from meetkit.custody import codes, documents, ledger
@@ -95,6 +96,13 @@ def test_scan_badge_then_copy_or_copy_then_badge(page_setup, qtbot):
     _scan(qtbot, page, badges[people[3]])
     page.refresh()
     page.grab().save(str(SHOT))
+    # per attendee: the first person received one and someone else handed it back; the
+    # fourth still holds copy 4
+    page.board_tabs.setCurrentWidget(page.people_table)
+    rows = {page.people_table.item(r, 0).text(): [page.people_table.item(r, c).text() for c in range(8)]
+            for r in range(page.people_table.rowCount())}
+    first, fourth = (get_attendee(store, people[i], m).name for i in (0, 3))
+    assert rows[first][2:5] == ["1", "1", "1"] and rows[fourth][7] == "1"
     assert not tr.missing, tr.missing
 
 
