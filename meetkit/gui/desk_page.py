@@ -466,19 +466,25 @@ class DeskPage(QWidget):
     def _open_desk(self) -> None:
         name = self.desk_name.text().strip() or self.ctx.tr("Main entrance")
         if not self.ctx.actor.has(*DESK_ROLES):  # asked before trying, so merely viewing the page audits no refusal
-            self.desk = None
-            self.scan.setEnabled(False)
-            self.panel.reason.setText(self.ctx.tr("Signing people in needs the secretary or chair role"))
+            self._desk_closed(self.ctx.tr("Signing people in needs the secretary or chair role"))
             return
         try:
             self.desk = Desk(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, name)
         except MeetkitError as err:
-            self.desk = None
-            self.scan.setEnabled(False)
-            self.panel.reason.setText(err.text(self.ctx.lang))
+            self._desk_closed(err.text(self.ctx.lang))
             return
+        if not self.scan.isEnabled():
+            self.panel.show_idle()
         self.scan.setEnabled(True)
         self.restore_focus()
+
+    def _desk_closed(self, why: str) -> None:
+        """No scanning: the panel says so in grey (not the colour of the last verdict)."""
+        self.desk = None
+        self.scan.setEnabled(False)
+        self.panel.show_idle()
+        self.panel.title.setText(self.ctx.tr("Sign-in not available"))
+        self.panel._set_reason(why)
 
     def restore_focus(self) -> None:
         focus = QApplication.focusWidget()

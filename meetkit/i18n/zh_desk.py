@@ -22,6 +22,7 @@ ZH: dict[str, str] = {
     "Admit": "准予入场",
     "Camera scan": "摄像头扫码",
     "Full screen at the door": "全屏签到",
+    "Sign-in not available": "暂不能签到",
     "Valid, holder not approved: refused": "有效，持卡人未获审定：扫码拒绝",
     "Leave full screen": "退出全屏（Esc）",
     "No camera available": "没有可用的摄像头",

@@ -303,3 +303,17 @@ def test_fill_quickly_still_sizes_columns_to_their_contents(qtbot):
     assert table.columnWidth(1) >= table.fontMetrics().horizontalAdvance("参会人员199")
     keys = sorted(table.item(r, 0).data(0x0100) for r in range(table.rowCount()))
     assert keys == list(range(200))
+
+
+def test_a_bad_desk_name_greys_the_panel_instead_of_keeping_the_last_verdict(qtbot, desk_page, badges):  # noqa: F811
+    wedge(qtbot, desk_page, badges[0].token)
+    assert desk_page.panel.kind == "ok"
+    desk_page.desk_name.setText("东" * 60)
+    desk_page.desk_name.editingFinished.emit()
+    assert not desk_page.scan.isEnabled() and desk_page.panel.kind == "idle"
+    assert desk_page.panel.title.text() == "暂不能签到" and "1–40" in desk_page.panel.reason.text()
+    assert desk_page.panel.name.text() == ""
+    desk_page.desk_name.setText("东门")
+    desk_page.desk_name.editingFinished.emit()
+    assert desk_page.scan.isEnabled() and desk_page.panel.title.text() == "请扫描胸卡"
+    assert not desk_page.ctx.tr.missing
