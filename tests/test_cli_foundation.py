@@ -154,3 +154,10 @@ def test_every_command_has_help():
     top = parser._subparsers._group_actions[0]
     for choice in top._choices_actions:
         assert choice.help, f"'{choice.dest}' has no help text"
+
+
+def test_gui_without_a_display_says_so(env, capsys, monkeypatch):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run(capsys, "gui")
+    assert code == 2 and "no display" in err
