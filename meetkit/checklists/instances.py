@@ -429,6 +429,12 @@ def checklist_views(store: Store, meeting_id: int, kind: str | None = None) -> l
     return [_view(meeting, row, outstanding, loaded) for row in rows]
 
 
+def checklists_listing_copy(store: Store, meeting_id: int, copy_id: int) -> list[ChecklistView]:
+    """The views of the checklists that look for this controlled copy (its holder's lodging
+    room and the meeting room): what changes when the copy is found or returned."""
+    return [checklist_view(store, cid, meeting_id) for cid in sql.checklists_with_copy(store, meeting_id, copy_id)]
+
+
 def find_checklist(store: Store, meeting_id: int, ref: str | int) -> ChecklistView:
     """A checklist by id, by room name (prefix 'pre:' or 'post:' when both exist and neither
     can be filled in now), or by 'pre' / 'post' when the meeting has only one of that kind."""

@@ -513,7 +513,7 @@ class ChecklistPage(QWidget):
         self.action_buttons["found"].setEnabled(writable and view.kind == "post")
         return writable
 
-    def _update_item(self, key: str, copy_moved: bool = False, followups_changed: bool = False) -> None:
+    def _update_item(self, key: str, copy_moved: int | None = None, followups_changed: bool = False) -> None:
         """After one item changed: redraw that row, the header and the room's entry in the
         list, not the whole page (a tap must feel instant in a room of 150 copies)."""
         if self.current_id is None:
@@ -528,12 +528,14 @@ class ChecklistPage(QWidget):
                 old.deleteLater()
                 self.rows[index] = new
                 break
-        if copy_moved:
-            self._fill_rooms()  # the copy is settled on other rooms' checklists too
-        else:
-            current = self.room_list.currentItem()
-            if current is not None and current.data(Qt.ItemDataRole.UserRole) == view.id:
-                self._style_room_item(current, view)
+        changed = {view.id: view}
+        if copy_moved is not None:  # the copy is settled on the other checklists that list it
+            changed.update({v.id: v for v in instances.checklists_listing_copy(self.ctx.store, self.meeting_id, copy_moved)})
+            changed[view.id] = view
+        for row in range(self.room_list.count()):
+            entry = self.room_list.item(row)
+            if entry.data(Qt.ItemDataRole.UserRole) in changed:
+                self._style_room_item(entry, changed[entry.data(Qt.ItemDataRole.UserRole)])
         if followups_changed:
             self._fill_followups()
 
@@ -574,7 +576,8 @@ class ChecklistPage(QWidget):
         if done is not None:
             self.drafts.pop((cid, row.item.key), None)
             if self.current_id == cid:
-                self._update_item(row.item.key, copy_moved=done.copy_recovered, followups_changed=done.followup_id is not None)
+                self._update_item(row.item.key, copy_moved=row.item.copy_id if done.copy_recovered else None,
+                                  followups_changed=done.followup_id is not None)
             else:
                 self._after_change()
 

@@ -88,6 +88,16 @@ def items_of_meeting(store: Store, meeting_id: int, kind: str | None = None) -> 
     return store.query(sql + " ORDER BY i.checklist_id, i.position, i.id", params)
 
 
+def checklists_with_copy(store: Store, meeting_id: int, copy_id: int) -> list[int]:
+    """Ids of the meeting's checklists that have an item for the controlled copy."""
+    cursor = store.execute(
+        "SELECT DISTINCT i.checklist_id FROM checklist_items i JOIN checklists c ON c.id = i.checklist_id"
+        " WHERE c.meeting_id = ? AND i.copy_id = ? ORDER BY i.checklist_id",
+        [meeting_id, copy_id],
+    )
+    return [int(r[0]) for r in cursor.fetchall()]
+
+
 def max_position(store: Store, checklist_id: int) -> int:
     row = store.query_one("SELECT coalesce(max(position), 0) AS p FROM checklist_items WHERE checklist_id = ?", [checklist_id])
     return int(row["p"]) if row else 0
