@@ -156,3 +156,58 @@ def test_follow_up_reassigned_from_the_page(page, store, warnings):  # type: ign
     assert not page.reassign_followup(found[0].id, "", None), "nothing to change is refused with a message"
     assert warnings
     assert not page.ctx.tr.missing, page.ctx.tr.missing
+
+
+def test_copy_found_on_the_page_settles_it_in_the_other_room(qtbot, store, clock, team, warnings):  # type: ignore[no-untyped-def]
+    """After the meeting: tapping 'found in room' on a lodging room's copy recovers the copy;
+    the meeting room's entry in the list counts it as settled without a full redraw."""
+    import datetime as dt
+
+    from meetkit import attendees
+    from meetkit.badges.issue import issue_badges, list_badges
+    from meetkit.checklists import signoff
+    from meetkit.custody import distribution, documents, ledger
+    from meetkit.custody.codes import format_copy_code
+    from meetkit.desk.signin import check_in
+    from tests.checklists.helpers import pass_all
+    from tests.conftest import START
+
+    m = meetings.create_meeting(store, clock, team.secretary, title="专题会议", level="机密", venue="三号楼",
+                                starts_at=START, ends_at=START + dt.timedelta(hours=3))
+    main = meetings.add_room(store, clock, team.secretary, m.id, "第一会议室", "meeting")
+    r301 = meetings.add_room(store, clock, team.secretary, m.id, "301", "lodging")
+    person = attendees.add_attendee(store, clock, team.secretary, m.id, name="王小明", unit="市司法局", room_id=r301)
+    attendees.approve(store, clock, team.chair, m.id)
+    attendees.pledge(store, clock, team.secretary, m.id)
+    meetings.advance(store, clock, team.secretary, m.id, "vetting")
+    meetings.advance(store, clock, team.secretary, m.id, "approved")
+    issue_badges(store, clock, team.secretary, m.id)
+    for checklist_id in instances.create_checklists(store, clock, team.inspector, m.id, "pre"):
+        pass_all(store, clock, team.inspector, m.id, checklist_id)
+        signoff.sign(store, clock, team.inspector, m.id, checklist_id)
+        signoff.sign(store, clock, team.inspector2, m.id, checklist_id)
+    clock.set(START - dt.timedelta(minutes=30))
+    meetings.advance(store, clock, team.secretary, m.id, "in_session")
+    check_in(store, clock, team.secretary, m.id, "东门", list_badges(store, m.id)[0].token)
+    documents.register_document(store, clock, team.secretary, m.id, title="实施意见", level="机密", copies=1)
+    distribution.issue_copy(store, clock, team.secretary, m.id, format_copy_code(m.id, 1), str(person.id))
+    meetings.advance(store, clock, team.secretary, m.id, "closing")
+    assert main and r301
+    post = {instances.checklist_view(store, c).room_name: c for c in instances.create_checklists(store, clock, team.inspector, m.id, "post")}
+
+    ctx = GuiContext(store=store, clock=clock, actor=team.inspector, tr=Translator("en"))
+    page = ChecklistPage(ctx, m.id)
+    qtbot.addWidget(page)
+    page.current_id = post["301"]
+    page.refresh()
+    copy_row = next(r for r in page.rows if r.item.copy_id is not None)
+    assert copy_row.buttons["pass"].text() == "Found in room"
+    entries = {page.room_list.item(i).data(256): page.room_list.item(i) for i in range(page.room_list.count())}
+    main_before = entries[post["第一会议室"]].text()
+    copy_row.buttons["pass"].click()
+    assert not warnings, warnings
+    assert ledger.resolve_copy(store, m.id, "1").state == "in_stock", "recovered in the custody ledger"
+    assert "recovered" in _row(page, copy_row.item.key).state_label.text()
+    main_view = instances.checklist_view(store, post["第一会议室"], m.id)
+    assert entries[post["第一会议室"]].text() != main_before
+    assert f"{main_view.done}/{main_view.total}" in entries[post["第一会议室"]].text(), "the other room's entry follows"
