@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QDateTime, QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTime, Signal
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QFileDialog,
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from meetkit import meetings, operators
-from meetkit.checklists import followups, instances, results, signoff
+from meetkit.checklists import followups, instances, results, signoff, templates
 from meetkit.checklists.instances import ChecklistView, ItemState
 from meetkit.checklists.reports import BEIJING
 from meetkit.clock import parse_iso
@@ -269,6 +270,133 @@ class ReassignDialog(QDialog):
         return dt.datetime(d.year(), d.month(), d.day(), tm.hour(), tm.minute(), tzinfo=BEIJING).astimezone(dt.UTC)
 
 
+class TemplateDialog(QDialog):
+    """The template this meeting's future checklists are made from: add and remove items,
+    start from a library template, save it to the library for reuse. Checklists made before
+    an edit keep their items."""
+
+    ROOM_KINDS = (("", "All rooms"), ("meeting", "Meeting room"), ("side", "Side room"), ("lodging", "Lodging room"))
+
+    def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.meeting_id = meeting_id
+        t = ctx.tr
+        self.setWindowTitle(t("Checklist templates"))
+        self.resize(980, 640)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.kind = QComboBox()
+        self.kind.addItem(t("Pre-meeting"), "pre")
+        self.kind.addItem(t("Post-meeting"), "post")
+        self.kind.currentIndexChanged.connect(self.refresh)
+        top.addWidget(self.kind)
+        self.source = QLabel()
+        top.addWidget(self.source, 1)
+        layout.addLayout(top)
+        note = QLabel(t("An edit applies to checklists made after it."))
+        note.setStyleSheet("color: #555;")
+        layout.addWidget(note)
+        self.items = make_table([t("No."), t("Key"), t("Chinese"), t("English"), t("Rooms")])
+        self.items.setWordWrap(True)
+        header = self.items.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (2, 3):  # the texts share the width and wrap; no sideways scrolling
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.items.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.items, 1)
+        add_row = QHBoxLayout()
+        self.new_zh = QLineEdit()
+        self.new_zh.setPlaceholderText(t("Item in Chinese"))
+        self.new_en = QLineEdit()
+        self.new_en.setPlaceholderText(t("Item in English"))
+        self.new_room = QComboBox()
+        for value, label in self.ROOM_KINDS:
+            self.new_room.addItem(t(label), value)
+        for widget in (self.new_zh, self.new_en):
+            widget.setMinimumHeight(40)
+            add_row.addWidget(widget, 1)
+        add_row.addWidget(self.new_room)
+        layout.addLayout(add_row)
+        buttons = QHBoxLayout()
+        self.library = QComboBox()
+        for key, text, slot in (("add", "Add item", self.add_item), ("remove", "Remove selected", self.remove_selected)):
+            button = QPushButton(t(text))
+            button.setMinimumHeight(44)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.library)
+        use = QPushButton(t("Start from this template"))
+        use.setMinimumHeight(44)
+        use.clicked.connect(lambda: self.start_from(str(self.library.currentData() or "")))
+        buttons.addWidget(use)
+        save = QPushButton(t("Save for reuse…"))
+        save.setMinimumHeight(44)
+        save.clicked.connect(self._save)
+        buttons.addWidget(save)
+        close = QPushButton(t("Close"))
+        close.setMinimumHeight(44)
+        close.clicked.connect(self.accept)
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    @property
+    def current_kind(self) -> str:
+        return str(self.kind.currentData())
+
+    def refresh(self) -> None:
+        t = self.ctx.tr
+        template = templates.meeting_template(self.ctx.store, self.meeting_id, self.current_kind)
+        self.source.setText(t("Template: {name}", name=template.name) + (f" ({template.based_on})" if template.based_on else ""))
+        names = dict(self.ROOM_KINDS)
+        rows = [[n, i.key, i.zh, i.en, "、".join(t(names.get(k, k)) for k in i.room_kinds) or t("All rooms")]
+                for n, i in enumerate(template.items, start=1)]
+        fill_table(self.items, rows, [i.key for i in template.items])
+        self.library.clear()
+        for choice in list(templates.builtin_templates()) + templates.library_templates(self.ctx.store):
+            if choice.kind == self.current_kind:
+                self.library.addItem(choice.name, choice.name)
+
+    def _edit(self, **change: Any) -> bool:
+        done = run_action(self, self.ctx, lambda: templates.edit_meeting_template(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, self.current_kind, **change))
+        if done is not None:
+            self.refresh()
+        return done is not None
+
+    def add_item(self) -> bool:
+        entry: dict[str, Any] = {"zh": self.new_zh.text(), "en": self.new_en.text()}
+        if self.new_room.currentData():
+            entry["room_kinds"] = [self.new_room.currentData()]
+        if self._edit(add=[entry]):
+            self.new_zh.clear()
+            self.new_en.clear()
+            return True
+        return False
+
+    def remove_selected(self) -> bool:
+        keys = selected_keys(self.items)
+        return bool(keys) and self._edit(remove=[str(k) for k in keys])
+
+    def start_from(self, name: str) -> bool:
+        return bool(name) and self._edit(start_from=name)
+
+    def save_as(self, name: str) -> bool:
+        done = run_action(self, self.ctx, lambda: templates.save_meeting_template(
+            self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, self.current_kind, name))
+        if done is not None:
+            self.refresh()
+        return done is not None
+
+    def _save(self) -> None:
+        t = self.ctx.tr
+        name, ok = QInputDialog.getText(self, t("Save for reuse…"), t("Name of the template in the library:"))
+        if ok:
+            self.save_as(name)
+
+
 class ChecklistPage(QWidget):
     def __init__(self, ctx: GuiContext, meeting_id: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -289,6 +417,7 @@ class ChecklistPage(QWidget):
             ("create_post", "Make post-meeting checklists", lambda: self._create("post")),
             ("summary", "Print summary…", self._print_summary),
             ("dossier", "Print dossier…", self._print_dossier),
+            ("templates", "Templates…", self._templates),
             ("refresh", "Refresh", self.refresh),
         ):
             button = QPushButton(t(text))
@@ -658,6 +787,9 @@ class ChecklistPage(QWidget):
         note, ok = QInputDialog.getText(self, t("Resolve follow-up"), t("How was it resolved?"))
         if ok and run_action(self, self.ctx, lambda: followups.resolve_followup(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, int(keys[0]), note)) is not None:
             self._after_change()
+
+    def _templates(self) -> None:
+        TemplateDialog(self.ctx, self.meeting_id, self).exec()
 
     def reassign_followup(self, followup_id: int, owner: str, due_at: dt.datetime | None) -> bool:
         """Give a follow-up a new owner and/or due time (who and when are recorded)."""

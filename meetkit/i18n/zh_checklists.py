@@ -71,6 +71,23 @@ ZH: dict[str, str] = {
     "Reassign selected…": "改派所选事项…",
     "Reassign follow-up": "改派跟进事项",
     "Reassign": "改派",
+    # templates
+    "Templates…": "模板…",
+    "Checklist templates": "检查表模板",
+    "An edit applies to checklists made after it.": "修改仅对此后建立的检查表生效。",
+    "Key": "标识",
+    "Item in Chinese": "检查项（中文）",
+    "Item in English": "检查项（英文）",
+    "All rooms": "所有房间",
+    "Meeting room": "会议室",
+    "Side room": "休息室等",
+    "Lodging room": "住宿房间",
+    "Add item": "添加检查项",
+    "Remove selected": "删除所选",
+    "Start from this template": "改用此模板",
+    "Save for reuse…": "另存为模板…",
+    "Template: {name}": "模板：{name}",
+    "Name of the template in the library:": "模板库中的名称：",
     # gate status
     "Cannot advance to {state} yet:": "暂不能推进到“{state}”：",
 }

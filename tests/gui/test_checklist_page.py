@@ -211,3 +211,31 @@ def test_copy_found_on_the_page_settles_it_in_the_other_room(qtbot, store, clock
     main_view = instances.checklist_view(store, post["第一会议室"], m.id)
     assert entries[post["第一会议室"]].text() != main_before
     assert f"{main_view.done}/{main_view.total}" in entries[post["第一会议室"]].text(), "the other room's entry follows"
+
+
+def test_template_edited_and_saved_from_the_page(page, store, warnings, qtbot):  # type: ignore[no-untyped-def]
+    from meetkit.checklists import templates
+    from meetkit.gui.checklist_page import TemplateDialog
+
+    dialog = TemplateDialog(page.ctx, page.meeting_id, page)
+    qtbot.addWidget(dialog)
+    before = dialog.items.rowCount()
+    dialog.new_zh.setText("同传间已检查")
+    dialog.new_en.setText("Interpreting booths checked")
+    dialog.new_room.setCurrentIndex(1)  # meeting rooms only
+    assert dialog.add_item()
+    assert dialog.items.rowCount() == before + 1 and not dialog.new_zh.text()
+    assert not dialog.add_item(), "an empty item is refused with a message"
+    assert warnings
+    dialog.items.selectRow(0)
+    assert dialog.remove_selected()
+    keys = [i.key for i in templates.meeting_template(store, page.meeting_id, "pre").items]
+    assert "venue_conditions" not in keys and keys[-1].startswith("custom_")
+    assert dialog.save_as("大型会议会前")
+    assert templates.get_template(store, "大型会议会前").items[-1].zh == "同传间已检查"
+    page.action_buttons["create_pre"].click()
+    main = next(r for r in page.rows if r.item.zh == "同传间已检查")
+    assert main is not None, "checklists made after the edit carry the new item"
+    assert dialog.start_from("venue-pre")
+    dialog.grab().save(str(SHOT_DIR / "checklist_templates.png"))
+    assert not page.ctx.tr.missing, page.ctx.tr.missing
