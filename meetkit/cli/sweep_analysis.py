@@ -236,8 +236,31 @@ def handle_import(args: argparse.Namespace, ctx: Any) -> int:
 
 
 def handle_monitor(args: argparse.Namespace, ctx: Any) -> int:
+    import sys
+
+    from meetkit.clock import iso
     from meetkit.sweep.pipeline import monitor
 
+    zh = ctx.lang == "zh"
+    started = time.monotonic()
+    last_note = [started]
+
+    def on_sweep(index: int, alerts: int, reference: bool) -> None:
+        # signs of life on stderr (stdout keeps one JSON line per alert): the reference, then every 30 s
+        now = time.monotonic()
+        if reference:
+            text = "第 1 次扫描完成，已作为参照；持续监测中（Ctrl-C 停止）" if zh else "sweep 1 done: it is the reference; monitoring (Ctrl-C stops)"
+        elif index == 0:
+            text = "第 1 次扫描完成；持续监测中（Ctrl-C 停止）" if zh else "sweep 1 done; monitoring (Ctrl-C stops)"
+        elif now - last_note[0] >= 30.0:
+            text = (f"{iso(ctx.clock.now())[:19]} 已扫描 {index + 1} 次，告警 {len(seen)} 条" if zh
+                    else f"{iso(ctx.clock.now())[:19]} {index + 1} sweeps done, {len(seen)} alert(s)")
+        else:
+            return
+        last_note[0] = now
+        print(text, file=sys.stderr, flush=True)
+
+    seen: list[Any] = []
     for alert in monitor(
         args.source,
         args.profile,
@@ -246,7 +269,9 @@ def handle_monitor(args: argparse.Namespace, ctx: Any) -> int:
         friendly=_friendly(args),
         max_sweeps=args.max_sweeps,
         dwell_samples=args.dwell,
+        on_sweep=on_sweep,
     ):
+        seen.append(alert)
         ctx.out(alert.to_json())
     return 0
 

@@ -599,10 +599,13 @@ def monitor(
     stop_event: threading.Event | None = None,
     dwell_samples: int | None = None,
     tolerance_hz: float = 25e3,
+    on_sweep: Callable[[int, int, bool], None] | None = None,
 ) -> Iterator[Alert]:
     """Sweep the profile again and again; yield an alert the first time each new emitter shows.
 
     Without a baseline, the first sweep becomes the reference (its signals are not alerted).
+    ``on_sweep(sweep_index, alerts_in_this_sweep, is_reference)`` is called after every sweep (a sign of life).
+    A source lost mid-sweep: what was captured is checked, then MeetkitError(SOURCE_LOST) says so.
     """
     from meetkit.sweep.acquisition import Acquisition
     from meetkit.sweep.hopplan import plan_profile
@@ -628,18 +631,25 @@ def monitor(
                 analyzer.add_block(block)
             if analyzer.blocks_seen == 0:
                 break
+            lost = bool(acq.result.error) and not acq.result.stopped
             trace = analyzer.trace()
             detection = find_signals(trace)
             if reference is None:
                 reference = Baseline(trace, detection.signals, "first monitor sweep")
+                if on_sweep is not None:
+                    on_sweep(sweep, 0, True)
                 sweep += 1
+                if lost:
+                    raise MeetkitError(ErrorCode.SOURCE_LOST, str(acq.result.error), str(acq.result.error_zh or acq.result.error))
                 if not live:
                     break
                 continue
+            count = 0
             for finding in make_findings(detection.signals, trace, baseline=reference, friendly=friendly):
                 if not finding.suspect or any(abs(finding.freq_hz - f) <= tolerance_hz for f in alerted):
                     continue
                 alerted.append(finding.freq_hz)
+                count += 1
                 yield Alert(
                     time=finding.first_seen or iso(clock.now()),
                     sweep=sweep,
@@ -651,7 +661,11 @@ def monitor(
                     status=finding.status,
                     reasons=[r.to_json() for r in finding.reasons],
                 )
+            if on_sweep is not None:
+                on_sweep(sweep, count, False)
             sweep += 1
+            if lost:
+                raise MeetkitError(ErrorCode.SOURCE_LOST, str(acq.result.error), str(acq.result.error_zh or acq.result.error))
             if not live:
                 break  # a recording is one sweep
     finally:

@@ -72,3 +72,17 @@ def test_run_against_a_server_that_dies_keeps_partial_results_and_exits_2(tmp_pa
     assert "Plan (radios)" in captured.err  # the plan is printed before the run
     assert "sweep incomplete (partial results written to" in captured.err
     assert (out / "findings.json").exists() and (out / "trace.csv").exists()
+
+
+def test_monitor_says_it_is_alive_and_stops_clearly_when_the_source_is_lost(capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    from tests.sweep._rtltcp_peer import RtlTcpPeer
+
+    noise = np.random.default_rng(2).integers(118, 138, 65536, dtype=np.uint8).tobytes()
+    with RtlTcpPeer(close_after_tunes=40, rate_bytes_per_s=None, payload=noise) as peer:  # radios: 30 hops a sweep
+        rc = main(["--lang", "en", "sweep", "monitor", "--source", f"rtltcp:127.0.0.1:{peer.port}", "--profile", "radios"])
+    err = capsys.readouterr().err
+    assert rc == 2
+    assert "sweep 1 done: it is the reference" in err
+    assert "lost" in err.splitlines()[-1] and err.splitlines()[-1].startswith("meetkit: ")
