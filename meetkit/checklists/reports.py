@@ -14,6 +14,7 @@ from meetkit.checklists.instances import (
     STATUS_EN,
     STATUS_ZH,
     ChecklistView,
+    ItemState,
     checklist_view,
     checklist_views,
 )
@@ -38,6 +39,19 @@ def table(pdf: MarkedPdf, headers: list[str], rows: list[list[str]], widths: lis
     if pdf.get_y() + 22 > pdf.page_break_trigger:
         pdf.add_page()
     pdf.table(headers, rows, widths, font_size=font_size)
+
+
+def nb(text: str) -> str:
+    """Short table text with no-break spaces: the base table justifies wrapped cells, which
+    pulled '合格 pass · 已找回' and 'insp1 2026-11-27 19:46' apart across the cell."""
+    return text.replace(" ", "\u00a0")
+
+
+def _who(item: ItemState) -> str:
+    """Who checked the item and when, on two lines (one did not fit the column)."""
+    if item.operator or item.at:
+        return "\n".join(x for x in (item.operator or "", local(item.at) if item.at else "") if x)
+    return "账簿 ledger" if item.auto else "—"
 
 
 def keep_together(pdf: MarkedPdf, needed_mm: float) -> None:
@@ -102,9 +116,9 @@ def render_checklist(
         unchecked = [i for i in view.items if i.outcome is None and not i.photo_ids and i.copy_id is None]
         worth = [i for i in view.items if not i.auto and i not in unchecked and (i.outcome != "pass" or i.note or i.photo_ids or i.copy_found)]
         rows = [
-            [str(i.position), i.zh, OUTCOME_TEXT[i.outcome] + (" · 已找回" if i.copy_found else ""),
+            [str(i.position), i.zh, nb(OUTCOME_TEXT[i.outcome] + (" · 已找回" if i.copy_found else "")),
              i.note + (f"（照片 {len(i.photo_ids)} 张）" if i.photo_ids else ""),
-             f"{i.operator or ''} {local(i.at) if i.at else ''}".strip() or ("账簿 ledger" if i.auto else "—")]
+             _who(i)]
             for i in worth
         ]
         if rows:
@@ -123,10 +137,10 @@ def render_checklist(
         title = f"{item.section_zh} {item.section_en}".strip() or "检查项 Items"
         if not sections or sections[-1][0] != title:
             sections.append((title, []))
-        who = f"{item.operator or ''} {local(item.at) if item.at else ''}".strip() or ("账簿 ledger" if item.auto else "—")
+        who = _who(item)
         result = OUTCOME_TEXT[item.outcome] + (" · 已找回 recovered" if item.copy_found else "")
         note = item.note + (f"（照片 {len(item.photo_ids)} 张）" if item.photo_ids else "")
-        sections[-1][1].append([str(item.position), f"{item.zh}\n{item.en}", result, note, who])
+        sections[-1][1].append([str(item.position), f"{item.zh}\n{item.en}", nb(result), note, who])
     for title, rows in sections:
         keep_together(pdf, 34)  # a heading stays with its table's header and first row
         pdf.subheading(title)

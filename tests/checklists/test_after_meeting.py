@@ -177,3 +177,18 @@ def test_dossier_gives_a_clean_signed_room_one_line(store, clock, team, after_me
     assert f"302（第 {post['302']} 号）" in flat, "the clean room is named on the one line"
     assert "会后房间保密检查表：302" not in text, "no block of its own"
     assert "会后房间保密检查表：301" in text, "a room with copies still out keeps its block"
+
+
+def test_checklist_report_keeps_short_cells_together(store, clock, team, after_meeting, tmp_path):  # type: ignore[no-untyped-def]
+    """The base table justifies wrapped cells: the result and who/when cells are laid out so
+    that nothing is pulled apart ('合格 pass' stays one run, the time on its own line)."""
+    from meetkit.checklists.reports import checklist_pdf
+
+    m = after_meeting["meeting"]
+    post = instances.create_checklists(store, clock, team.inspector, m.id, "post")
+    results.record_result(store, clock, team.inspector, m.id, post[0], "1", "pass", "已查看")
+    path = checklist_pdf(store, clock, team.inspector, m.id, post[0], tmp_path / "c.pdf")
+    text = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = text.replace("\u00a0", " ")
+    assert "合格 pass" in flat
+    assert any(line.replace("\u00a0", " ").strip().endswith("合格 pass 已查看 inspector") for line in text.splitlines()), "the time goes on its own line"
