@@ -14,10 +14,11 @@ from meetkit.errors import MeetkitError
 
 log = logging.getLogger(__name__)
 
+# No font sizes here: a style sheet's font-size overrides the sizes pages set on purpose
+# (the desk's verdict type); the base size comes from the application font.
 STYLE = """
-QWidget { font-size: 14px; }
-QPushButton { padding: 6px 14px; }
-QTabBar::tab { padding: 8px 18px; font-size: 15px; }
+QPushButton { padding: 4px 12px; }
+QTabBar::tab { padding: 6px 14px; font-size: 15px; }
 QHeaderView::section { padding: 4px; font-weight: bold; }
 """
 
@@ -35,7 +36,9 @@ def install_fonts(app: QApplication) -> None:
     families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
     preferred = [f for f in families if f.endswith(" SC")] or families
     if preferred:
-        app.setFont(QFont(preferred[0], 10))
+        font = QFont(preferred[0])
+        font.setPixelSize(14)
+        app.setFont(font)
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

@@ -28,7 +28,7 @@ from meetkit.badges.printing import PrintJob, finish_print, prepare_print, rende
 from meetkit.badges.render import BadgeRenderer, badge_data
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
-from meetkit.gui.desk_page import fill_quickly
+from meetkit.gui.widgets import fill_table as fill_quickly
 from meetkit.gui.widgets import (
     local_time,
     make_table,

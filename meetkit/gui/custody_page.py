@@ -21,7 +21,7 @@ from meetkit.attendees import get_attendee
 from meetkit.desk import custody
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
-from meetkit.gui.desk_page import fill_quickly
+from meetkit.gui.widgets import fill_table as fill_quickly
 from meetkit.gui.widgets import local_time, make_table
 
 

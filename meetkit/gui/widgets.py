@@ -48,21 +48,34 @@ def make_table(headers: Sequence[str], parent: QWidget | None = None) -> QTableW
 
 
 def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]], keys: Sequence[Any] | None = None) -> None:
-    """Replace the table's rows; ``keys[i]`` is stored as user data on row i's first cell."""
+    """Replace the table's rows; ``keys[i]`` is stored as user data on row i's first cell.
+
+    Columns sized to their contents would be re-measured on every ``setItem`` (about a
+    millisecond each: 40 s for a 200-person list), so they are held fixed while filling and
+    measured once at the end."""
+    header = table.horizontalHeader()
+    modes = [header.sectionResizeMode(i) for i in range(header.count())]
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.setUpdatesEnabled(False)
     table.setSortingEnabled(False)
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem()
-            if isinstance(value, int) and not isinstance(value, bool):
-                item.setData(Qt.ItemDataRole.DisplayRole, value)
-            else:
-                item.setText("" if value is None else str(value))
-            if c == 0 and keys is not None:
-                item.setData(Qt.ItemDataRole.UserRole, keys[r])
-            table.setItem(r, c, item)
-    table.setSortingEnabled(True)
-    table.sortByColumn(table.horizontalHeader().sortIndicatorSection(), table.horizontalHeader().sortIndicatorOrder())
+    try:
+        table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem()
+                if isinstance(value, int) and not isinstance(value, bool):
+                    item.setData(Qt.ItemDataRole.DisplayRole, value)
+                else:
+                    item.setText("" if value is None else str(value))
+                if c == 0 and keys is not None:
+                    item.setData(Qt.ItemDataRole.UserRole, keys[r])
+                table.setItem(r, c, item)
+    finally:
+        for i, mode in enumerate(modes):
+            header.setSectionResizeMode(i, mode)
+        table.setSortingEnabled(True)
+        table.sortByColumn(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        table.setUpdatesEnabled(True)
 
 
 def local_time(iso_text: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:

@@ -92,7 +92,7 @@ class MarkedPdf(FPDF):
 
     def paragraph(self, text: str, size: float = 9.5) -> None:
         self.set_font(FONT, "", size)
-        self.multi_cell(self.epw, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(self.epw, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
     def key_values(self, pairs: Sequence[tuple[str, Any]], key_width: float = 42) -> None:
@@ -109,10 +109,10 @@ class MarkedPdf(FPDF):
             y = self.get_y()
             self.set_font(FONT, "B", 9)
             self.set_xy(self.l_margin, y)
-            self.multi_cell(key_width, line_h, key_text, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            self.multi_cell(key_width, line_h, key_text, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
             self.set_font(FONT, "", 9)
             self.set_xy(self.l_margin + key_width, y)
-            self.multi_cell(self.epw - key_width, line_h, value_text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(self.epw - key_width, line_h, value_text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_xy(self.l_margin, y + height)
         self.ln(1)
 
@@ -148,7 +148,7 @@ class MarkedPdf(FPDF):
             for text, w in zip(headers, widths):
                 self.rect(x, y, w, height, style="DF")
                 self.set_xy(x, y)
-                self.multi_cell(w, line_h + 1, str(text), new_x=XPos.RIGHT, new_y=YPos.TOP)
+                self.multi_cell(w, line_h + 1, str(text), align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
                 x += w
             self.set_auto_page_break(auto, self.b_margin)
             self.set_xy(self.l_margin, y + height)
@@ -172,7 +172,7 @@ class MarkedPdf(FPDF):
             for text, w in zip(texts, widths):
                 self.rect(x, y, w, height)
                 self.set_xy(x, y + 0.5)
-                self.multi_cell(w, line_h, text, new_x=XPos.RIGHT, new_y=YPos.TOP)
+                self.multi_cell(w, line_h, text, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
                 x += w
             self.set_auto_page_break(auto, self.b_margin)
             self.set_xy(self.l_margin, y + height)

@@ -209,6 +209,9 @@ def test_desk_page_fits_a_1366x768_laptop(qtbot, desk_page, badges):  # noqa: F8
     """Inside the main window a 768-px-high screen leaves the desk page about 510 px: the
     page must not demand more, and the verdict's type shrinks with the panel instead of
     overlapping or being cut."""
+    from meetkit.gui.app import make_app
+
+    make_app()  # measure with the application's own fonts and style sheet
     from PySide6.QtGui import QFontMetrics
 
     assert desk_page.minimumSizeHint().height() <= 520
