@@ -440,10 +440,11 @@ def find_checklist(store: Store, meeting_id: int, ref: str | int) -> ChecklistVi
     can be filled in now), or by 'pre' / 'post' when the meeting has only one of that kind."""
     text = str(ref).strip()
     rows = sql.checklists_for_meeting(store, meeting_id)
-    if text.isascii() and text.isdigit() and len(text) <= 12:
-        # A checklist number; failing that, a room named by digits (lodging room 301).
-        if any(int(r["id"]) == int(text) for r in rows) or not any(r["room_name"] == text for r in rows):
-            return checklist_view(store, int(text), meeting_id)
+    # A checklist number; failing that, a room named by digits (lodging room 301).
+    if (text.isascii() and text.isdigit() and len(text) <= 12) and (
+        any(int(r["id"]) == int(text) for r in rows) or not any(r["room_name"] == text for r in rows)
+    ):
+        return checklist_view(store, int(text), meeting_id)
     kind = None
     name = text
     if ":" in text and text.split(":", 1)[0] in ("pre", "post"):

@@ -16,7 +16,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, QDateTime, QObject, QRect, QRunnable, QSize, Qt, QThreadPool, QTime, Signal
+from PySide6.QtCore import (
+    QDate,
+    QDateTime,
+    QObject,
+    QRect,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTime,
+    Signal,
+)
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QComboBox,
@@ -86,8 +97,8 @@ def _rows_style() -> str:
         parts += [
             f'#itemRow[outcome="{outcome}"] {{ background: {bg}; }}',
             f'#itemState[outcome="{outcome}"] {{ color: {fg}; }}',
-            f'#outcomeButton[outcome="{outcome}"] {{ font-size: 17px; font-weight: bold; color: {fg}; background: {bg};'
-            f" border: 2px solid {fg}; border-radius: 6px; padding: 4px 10px; }}",
+            (f'#outcomeButton[outcome="{outcome}"] {{ font-size: 17px; font-weight: bold; color: {fg}; background: {bg};'
+             f" border: 2px solid {fg}; border-radius: 6px; padding: 4px 10px; }}"),
             f'#outcomeButton[outcome="{outcome}"][chosen="true"] {{ color: white; background: {fg}; }}',
         ]
     parts.append("#outcomeButton:disabled { color: #999; border-color: #bbb; }")
@@ -188,7 +199,7 @@ class ItemRow(QFrame):
         buttons.addLayout(photo_row)
         layout.addLayout(buttons)
 
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+    def resizeEvent(self, event: Any) -> None:
         """Grow to the height the wrapped texts need at this width (the scroll area lays the
         rows out by their size hints, which assume unwrapped text, and clipped a wrapped line)."""
         super().resizeEvent(event)
