@@ -281,8 +281,18 @@ def handle_locate(args: argparse.Namespace, ctx: Any) -> int:
     from meetkit.sweep.pipeline import level_meter
     from meetkit.sweep.sources import open_source
 
+    from meetkit.errors import InvalidInput
+    from meetkit.sweep.hopplan import TUNER_MAX_HZ, TUNER_MIN_HZ
+
     freq = parse_freq(args.freq)
     bandwidth = parse_freq(args.bandwidth)
+    if args.source.split(":", 1)[0] in ("rtlsdr", "rtltcp") and not TUNER_MIN_HZ <= freq <= TUNER_MAX_HZ:
+        raise InvalidInput(
+            f"{freq / 1e6:.3f} MHz is outside what an RTL-SDR can tune (24–1766 MHz)",
+            f"{freq / 1e6:.3f} MHz 超出 RTL-SDR 可调谐范围（24–1766 MHz）",
+        )
+    if not 0 < args.seconds <= 86400 or not 0 < bandwidth <= 1e6:
+        raise InvalidInput("--seconds must be 0–86400 and --bandwidth 0–1M", "--seconds 须在 0–86400 之间，--bandwidth 须在 0–1M 之间")
     count = max(1, int(round(args.seconds * 10)))
     source = open_source(args.source, ctx.clock)
     try:

@@ -76,6 +76,12 @@ class SweepResult:
 def load_baseline(spec: str | Path, clock: Clock, settings: AnalysisSettings | None = None) -> Baseline:
     """A baseline from a previous output DIR, an rtl_power-style CSV or a recording."""
     path = Path(spec)
+    if not path.exists():
+        raise MeetkitError(
+            ErrorCode.NOT_FOUND,
+            f"baseline not found: {path} (give a previous sweep's output folder, an rtl_power CSV or a recording)",
+            f"找不到基线：{path}（请给出之前扫描的输出文件夹、rtl_power CSV 文件或录音）",
+        )
     if path.is_dir():
         csv_path = path / "trace.csv"
         if not csv_path.exists():

@@ -41,6 +41,15 @@ def test_user_errors_are_one_line_and_exit_2(tmp_path: Path, capsys: pytest.Capt
     assert main(["--lang", "en", "sweep", "analyze", str(tmp_path / "missing.sigmf-meta"), "--out", str(tmp_path / "o")]) == 2
     assert main(["--lang", "zh", "sweep", "locate", "--source", "rtltcp:127.0.0.1:1", "--freq", "abc"]) == 2
     assert "频率" in capsys.readouterr().err
+    # a frequency the dongle cannot tune, a negative duration, a missing baseline, a source that is nothing
+    assert main(["--lang", "en", "sweep", "locate", "--source", "rtltcp:127.0.0.1:1", "--freq", "5G"]) == 2
+    assert "outside what an RTL-SDR can tune" in capsys.readouterr().err
+    assert main(["--lang", "en", "sweep", "locate", "--source", "rtltcp:127.0.0.1:1", "--freq", "100M", "--seconds", "-1"]) == 2
+    assert "--seconds" in capsys.readouterr().err
+    assert main(["--lang", "en", "sweep", "import-csv", str(bad), "--baseline", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o")]) == 2
+    assert "baseline not found" in capsys.readouterr().err
+    assert main(["--lang", "en", "sweep", "run", "--source", "bogus", "--out", str(tmp_path / "o")]) == 2
+    assert "rtltcp:HOST:PORT" in capsys.readouterr().err
 
 
 def test_locate_and_monitor_print_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,6 +73,14 @@ def open_source(spec: str, clock: Clock, **options: Any) -> Any:
     from meetkit.sweep.sources.recording import RecordingSource
 
     path = Path(spec).expanduser()
+    if not path.exists():
+        raise MeetkitError(
+            ErrorCode.BAD_RECORDING,
+            f"no such source {spec!r} (recording file not found): give rtlsdr[:INDEX], rtltcp:HOST:PORT or a recording file "
+            "(.sigmf-meta, .cu8, .bin, .cfile) that exists",
+            f"没有这个信号源 {spec!r}：请给出 rtlsdr[:序号]、rtltcp:主机:端口 或已存在的录音文件"
+            "（.sigmf-meta、.cu8、.bin、.cfile）",
+        )
     return RecordingSource(
         path,
         clock=clock,
