@@ -273,7 +273,9 @@ def write_outputs(
     from meetkit.sweep.report.pdf import beijing_time
 
     base_text = f" · 基线 baseline: {Path(str(result.baseline.source)).name}" if result.baseline else " · 无基线 no baseline"
-    title = f"RF sweep 射频扫描 · {doc.profile or doc.source} · {beijing_time(doc.started)} · {doc.passes} 遍 pass(es){base_text}"
+    what = doc.profile or doc.source
+    what = what if len(what) <= 48 else what[:46] + "…"  # several recordings: the full list is in the report
+    title = f"RF sweep 射频扫描 · {what} · {beijing_time(doc.started)} · {doc.passes} 遍 pass(es){base_text}"
     render_spectrum(trace, doc.findings, out / "spectrum.png", baseline=base_trace, noise_dbfs=to_db(result.detection.noise_p), title=title)
     files["spectrum"] = str(out / "spectrum.png")
     snippets: list[str] = []

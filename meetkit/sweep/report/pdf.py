@@ -156,6 +156,12 @@ def write_report(result: SweepResult, path: str | Path, *, clock: Clock, level: 
             + ", ".join(f"{STATUS_ZH.get(k, k)} {k}: {v}" for k, v in sorted(counts.items())),
         ),
     ]
+    if any(f.peak_dbfs > 3.0 for f in doc.findings):
+        summary.append((
+            "电平说明 Levels",
+            "部分电平高于 0 dBFS：浮点录音（如 cf32）没有满量程，电平只能相对比较。"
+            " Some levels exceed 0 dBFS: a float recording (e.g. cf32) has no full scale; compare levels with each other only.",
+        ))
     if acq.get("partial"):
         summary.append(("注意 Warning", f"扫描不完整 partial sweep: {acq.get('error_zh') or ''} {acq.get('error') or ''}"))
     pdf.key_values(summary)

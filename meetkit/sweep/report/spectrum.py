@@ -197,7 +197,7 @@ def render_spectrum(
     draw.text((right - 90, bottom + 24), "MHz", fill="black", font=f_mid)
     # findings
     numbered = 0
-    label_slots: list[tuple[float, float]] = []
+    label_slots: list[tuple[float, float, float]] = []
     labelled = {id(f) for f in sorted((f for f in findings if f.status in label_statuses), key=lambda f: -f.snr_db)[:max_labels]}
     for finding in sorted(findings, key=lambda f: f.freq_hz):
         x = axis.x(finding.freq_hz)
@@ -212,15 +212,17 @@ def render_spectrum(
             text = f"{numbered} {KIND_ZH.get(finding.kind, kind)} {kind} {_fmt_mhz(finding.freq_hz)} MHz"
             tw = draw.textlength(text, font=f_small)
             ty = max(top + 2, peak_y - 30)
-            for sx, sy in label_slots:
-                if abs(sx - x) < tw + 6 and abs(sy - ty) < 16:
-                    ty = sy + 16
-            ty = min(ty, bottom - 16)
             tx = min(max(x - tw / 2, left), right - tw)
+            for _ in range(len(label_slots) + 1):  # move down until the box overlaps no earlier label
+                clash = [sy for sx0, sx1, sy in label_slots if tx - 4 < sx1 and sx0 < tx + tw + 4 and abs(sy - ty) < 17]
+                if not clash:
+                    break
+                ty = max(clash) + 17
+            ty = min(ty, bottom - 16)
             draw.rectangle([tx - 2, ty - 1, tx + tw + 2, ty + 15], fill=(255, 255, 255), outline=colour)
             draw.text((tx, ty - 2), text, fill=colour, font=f_small)
             draw.line([(x, ty + 15), (x, peak_y - 12)], fill=colour)
-            label_slots.append((x, ty))
+            label_slots.append((tx, tx + tw, ty))
     img.save(path)
     return Path(path)
 
