@@ -122,6 +122,8 @@ class SweepForm(QWidget):
         self.plan_info = QLabel()
         self.plan_info.setWordWrap(True)
         self.plan_info.setStyleSheet("color: #555;")
+        # two lines always fit: on a 768-px-high screen the form is squeezed and a wrapped note overlapped itself
+        self.plan_info.setMinimumHeight(2 * self.plan_info.fontMetrics().lineSpacing() + 4)
         pf.addRow(self.plan_info)
         col.addWidget(plan)
 

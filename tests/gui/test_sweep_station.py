@@ -252,3 +252,12 @@ def test_artifacts_are_labelled_by_what_they_are_not_by_a_radio_kind() -> None:
     assert kind_label("walkie_talkie", "artifact", harmonic) == "Crystal harmonic"
     assert Translator("zh")(kind_label("walkie_talkie", "artifact", harmonic)) == "晶振谐波"
     assert kind_label("walkie_talkie", "new", harmonic) == "Walkie-talkie"
+
+
+def test_the_plan_note_keeps_two_lines_on_a_1366x768_screen(station, qtbot):
+    w = station
+    w.resize(1366, 768)
+    w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("recording"))  # the longest note
+    qtbot.wait(50)
+    note = w.form.plan_info
+    assert note.height() >= 2 * note.fontMetrics().lineSpacing()
