@@ -157,9 +157,7 @@ class MarkedPdf(FPDF):
         self.set_font(FONT, "", font_size)
         for row in rows:
             texts = ["" if v is None else str(v) for v in row]
-            heights = [
-                len(self.multi_cell(w, line_h, t, dry_run=True, output="LINES")) * line_h + 1 for t, w in zip(texts, widths)
-            ]
+            heights = [self._lines(t, w, line_h) * line_h + 1 for t, w in zip(texts, widths)]
             height = max(heights) if heights else line_h
             if self.get_y() + height > self.page_break_trigger:
                 self.add_page()
@@ -172,11 +170,23 @@ class MarkedPdf(FPDF):
             for text, w in zip(texts, widths):
                 self.rect(x, y, w, height)
                 self.set_xy(x, y + 0.5)
-                self.multi_cell(w, line_h, text, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
+                if self._fits_one_line(text, w):
+                    self.cell(w, line_h, text, align="L")
+                else:
+                    self.multi_cell(w, line_h, text, align="L", new_x=XPos.RIGHT, new_y=YPos.TOP)
                 x += w
             self.set_auto_page_break(auto, self.b_margin)
             self.set_xy(self.l_margin, y + height)
         self.ln(2)
+
+    def _fits_one_line(self, text: str, width: float) -> bool:
+        return "\n" not in text and self.get_string_width(text) <= width - 2 * self.c_margin - 0.2
+
+    def _lines(self, text: str, width: float, line_h: float) -> int:
+        """How many lines a cell's text takes (the common one-line case without a dry run)."""
+        if self._fits_one_line(text, width):
+            return 1
+        return len(self.multi_cell(width, line_h, text, dry_run=True, output="LINES"))
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)
