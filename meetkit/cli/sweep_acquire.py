@@ -245,6 +245,11 @@ def cmd_record(args: argparse.Namespace, ctx: CliContext) -> int:
             result.partial = True
             result.error = result.error or "interrupted by the operator; kept what was captured"
             result.error_zh = result.error_zh or "操作员中断；已保留已采集的数据"
+        try:
+            # the receiver as it ran (rate, gain, settle set by the sweep), not as it was when opened
+            writer.source_info.update(source.describe())
+        except Exception:  # noqa: BLE001 - informational; a source that cannot say must not lose the recording
+            pass
         meta_path = writer.finish(result)
     finally:
         source.close()

@@ -110,6 +110,7 @@ def test_record_against_a_peer_writes_valid_multicapture_sigmf(tmp_path: Path, c
     assert "R820T" in glob["core:hw"] and glob["core:recorder"].startswith("meetkit")
     assert glob["meetkit:gain_db"] == 28 and glob["meetkit:ppm"] == -1 and glob["meetkit:settle_s"] == 0.002
     assert glob["meetkit:profile"] == "radios" and glob["meetkit:partial"] is False
+    assert glob["meetkit:source"]["rate_sps"] == 2.4e6  # the receiver as it ran, not as it was opened (2.048 MS/s)
     assert glob["meetkit:wall_time_s"] > 0 and glob["meetkit:hardware_time_per_pass_s"] == pytest.approx(plan.hardware_time_s())
     caps = sf.get_captures()
     assert len(caps) == 2 * len(plan.hops)
