@@ -186,7 +186,42 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
             kwargs["dwell_samples"] = args.dwell
         for line in describe_plan(plan_profile(load_profile(args.profile), **kwargs), ctx.lang):
             print(line, file=sys.stderr, flush=True)
-    result = run_sweep(
+    import signal
+    import threading
+
+    stop = threading.Event()
+
+    def on_interrupt(signum: int, frame: Any) -> None:
+        # first Ctrl-C: stop capturing and write what was captured; a second one aborts
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print("停止中，正在写入已采集的结果（再按 Ctrl-C 放弃）" if ctx.lang == "zh"
+              else "stopping: writing what was captured (Ctrl-C again to abort)", file=sys.stderr, flush=True)
+
+    previous = signal.signal(signal.SIGINT, on_interrupt) if threading.current_thread() is threading.main_thread() else None
+    try:
+        result = _run(args, ctx, run_sweep, stop)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    ctx.out(result.summary())
+    if stop.is_set():
+        print(f"meetkit: 操作员中断；部分结果已写入 {args.out}" if ctx.lang == "zh"
+              else f"meetkit: interrupted; partial results written to {args.out}", file=sys.stderr)
+        return 130
+    acq = result.acquisition
+    if acq.get("error") and not acq.get("stopped"):
+        # the source was lost mid-sweep: the outputs hold what was captured, marked partial
+        err = acq.get("error_zh") if ctx.lang == "zh" and acq.get("error_zh") else acq["error"]
+        zh = f"meetkit: 扫描不完整（部分结果已写入 {args.out}）：{err}"
+        en = f"meetkit: sweep incomplete (partial results written to {args.out}): {err}"
+        print(zh if ctx.lang == "zh" else en, file=sys.stderr)
+        return 2
+    return 0
+
+
+def _run(args: argparse.Namespace, ctx: Any, run_sweep: Any, stop: Any) -> Any:
+    return run_sweep(
         args.source,
         args.profile,
         args.passes,
@@ -198,17 +233,8 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
         dwell_samples=args.dwell,
         level=_level(args),
         write_pdf=not args.no_pdf,
+        stop_event=stop,
     )
-    ctx.out(result.summary())
-    acq = result.acquisition
-    if acq.get("error") and not acq.get("stopped"):
-        # the source was lost mid-sweep: the outputs hold what was captured, marked partial
-        err = acq.get("error_zh") if ctx.lang == "zh" and acq.get("error_zh") else acq["error"]
-        zh = f"meetkit: 扫描不完整（部分结果已写入 {args.out}）：{err}"
-        en = f"meetkit: sweep incomplete (partial results written to {args.out}): {err}"
-        print(zh if ctx.lang == "zh" else en, file=sys.stderr)
-        return 2
-    return 0
 
 
 def handle_analyze(args: argparse.Namespace, ctx: Any) -> int:

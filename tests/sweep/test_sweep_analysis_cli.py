@@ -95,3 +95,36 @@ def test_monitor_says_it_is_alive_and_stops_clearly_when_the_source_is_lost(caps
     assert rc == 2
     assert "sweep 1 done: it is the reference" in err
     assert "lost" in err.splitlines()[-1] and err.splitlines()[-1].startswith("meetkit: ")
+
+
+def test_ctrl_c_during_a_run_writes_what_was_captured(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+    import signal
+    import threading
+    import time
+
+    import numpy as np
+
+    from tests.sweep._rtltcp_peer import RtlTcpPeer
+
+    noise = np.random.default_rng(3).integers(118, 138, 65536, dtype=np.uint8).tobytes()
+    out = tmp_path / "interrupted"
+    with RtlTcpPeer(rate_bytes_per_s=4.8e6, payload=noise) as peer:  # paced: the full profile takes ~23 s
+
+        def interrupt_once_sweeping() -> None:
+            deadline = time.monotonic() + 30
+            while peer.tunes < 5 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            os.kill(os.getpid(), signal.SIGINT)  # what Ctrl-C sends
+
+        timer = threading.Thread(target=interrupt_once_sweeping)
+        timer.start()
+        rc = main(["--lang", "en", "sweep", "run", "--source", f"rtltcp:127.0.0.1:{peer.port}", "--profile", "full",
+                   "--passes", "1", "--out", str(out), "--no-pdf"])
+    timer.join()
+    captured = capsys.readouterr()
+    assert rc == 130
+    assert json.loads(captured.out.strip().splitlines()[-1])["partial"] is True
+    assert "interrupted; partial results written to" in captured.err
+    assert (out / "findings.json").exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the CLI put Ctrl-C back
