@@ -1,10 +1,9 @@
 """Averaged periodogram of one block of IQ: per bin mean, max-hold, min-hold and occupancy.
 
 The block is cut into frames of ``fft_size`` samples (Hann window, optional overlap), each frame
-is transformed with ``np.fft.fft`` on a 2-D array of frames (``chunk_frames`` frames at a time
-into preallocated buffers so the working set stays in cache; complex128 and out of place inside
-the transform, which NumPy 2.4's pocketfft runs several times faster than complex64 or in place;
-float32 powers), and per bin we keep
+is transformed with ``scipy.fft.fft`` on a 2-D array of frames (``chunk_frames`` frames at a
+time into a preallocated complex64 buffer, transformed in place, so the working set stays in
+cache; float32 powers), and per bin we keep
 
 - ``sum_p``: the sum of the frames' power (the mean is ``sum_p / n_frames``),
 - ``max_p`` / ``min_p``: the highest / lowest power any frame had (max-hold, min-hold),
@@ -25,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.fft
 from numpy.lib.stride_tricks import sliding_window_view
 
 from meetkit.sweep.analysis.noise import segment_floor
@@ -93,7 +93,7 @@ class PsdEngine:
     def __init__(self, settings: PsdSettings | None = None) -> None:
         self.settings = settings or PsdSettings()
         self._windows: dict[int, tuple[F32, float]] = {}
-        self._buffers: dict[int, tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128]]] = {}
+        self._buffers: dict[int, npt.NDArray[np.complex64]] = {}
 
     def _window(self, n: int) -> tuple[F32, float]:
         if n not in self._windows:
@@ -105,18 +105,18 @@ class PsdEngine:
             self._windows[n] = (np.repeat(w * math.sqrt(scale), 2).astype(np.float32).reshape(n, 2), scale)
         return self._windows[n]
 
-    def _buffer(self, n: int) -> tuple[npt.NDArray[np.complex128], npt.NDArray[np.complex128]]:
-        """(windowed frames, their transform): out of place, which pocketfft runs faster than in place."""
+    def _buffer(self, n: int) -> npt.NDArray[np.complex64]:
+        """The windowed frames of one chunk (transformed in place by scipy.fft)."""
         if n not in self._buffers:
-            c = self.settings.chunk_frames
-            self._buffers[n] = (np.empty((c, n), np.complex128), np.empty((c, n), np.complex128))
+            self._buffers[n] = np.empty((self.settings.chunk_frames, n), np.complex64)
         return self._buffers[n]
 
     def frame_powers(self, samples: npt.NDArray[np.complex64], fft_size: int) -> F32:
         """All frames' power spectra (frames × bins, FFT order, normalised), float32.
 
-        The transform runs in complex128: NumPy's pocketfft is several times faster there than
-        in complex64 (measured with NumPy 2.4); the powers are stored as float32.
+        The transform is scipy.fft's pocketfft in single precision, in place: about 2.5 times
+        the speed of numpy.fft (whose fastest path here is complex128), measured on this
+        machine with NumPy 2.4 and SciPy 1.17.
         """
         settings = self.settings
         x = np.ascontiguousarray(samples, dtype=np.complex64)
@@ -131,18 +131,17 @@ class PsdEngine:
             frames = sliding_window_view(pairs, (fft_size, 2))[::step, 0]  # frames × bins × (I, Q), no copy
         total = frames.shape[0]
         w, _scale = self._window(fft_size)
-        buf_in, buf_out = self._buffer(fft_size)
+        buf = self._buffer(fft_size)
         out = np.empty((total, fft_size), np.float32)
-        chunk = buf_in.shape[0]
+        chunk = buf.shape[0]
         for start in range(0, total, chunk):
             stop = min(start + chunk, total)
-            b = buf_in[: stop - start]
-            f = buf_out[: stop - start]
-            np.multiply(frames[start:stop], w, out=b.view(np.float64).reshape(stop - start, fft_size, 2))
-            np.fft.fft(b, axis=-1, out=f)
-            v = f.view(np.float64).reshape(stop - start, fft_size, 2)
+            b = buf[: stop - start]
+            np.multiply(frames[start:stop], w, out=b.view(np.float32).reshape(stop - start, fft_size, 2))
+            f = scipy.fft.fft(b, axis=-1, overwrite_x=True, workers=1)
+            v = f.view(np.float32).reshape(stop - start, fft_size, 2)
             np.square(v, out=v)
-            np.add(v[..., 0], v[..., 1], out=out[start:stop], casting="same_kind")
+            np.add(v[..., 0], v[..., 1], out=out[start:stop])
         return out
 
     def block(self, samples: npt.NDArray[np.complex64], centre_hz: float, rate_sps: float) -> list[BlockSpectrum]:
