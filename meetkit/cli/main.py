@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"meetkit: {err.text(ctx.lang)}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("meetkit: interrupted", file=sys.stderr)
+        print("meetkit: " + ("已中断" if ctx.lang == "zh" else "interrupted"), file=sys.stderr)
         return 130
     finally:
         ctx.close()
