@@ -191,7 +191,8 @@ def test_destruction_tab_director_and_two_witnesses(page_setup, qtbot, _template
     from PySide6.QtWidgets import QLineEdit
 
     from meetkit.custody import destruction
-    from meetkit.gui.docs_page import DocsPage, PasswordsDialog
+    from meetkit.gui.docs_page import DocsPage
+    from meetkit.gui.docs_registers import PasswordsDialog
     from tests.conftest import PASSWORD
     from tests.custody.test_cli_scenario import pages_text
 
