@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +17,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from meetkit import attendees, meetings, operators  # noqa: E402
 from meetkit.clock import FixedClock  # noqa: E402
 from meetkit.operators import Actor  # noqa: E402
-from meetkit.store import Store, create_store  # noqa: E402
+from meetkit.store import Store, create_store, open_store  # noqa: E402
 
 PASSPHRASE = "correct horse battery staple"
 PASSWORD = "password-123"
@@ -35,6 +37,56 @@ class Team:
     director: Actor
     witness1: Actor
     witness2: Actor
+
+
+TEAM_ROLES = (
+    ("secretary", "secretary"), ("chair", "chair"), ("technician", "technician"), ("inspector", "inspector"),
+    ("inspector2", "inspector"), ("director", "director"), ("witness1", "secretary"), ("witness2", "inspector"),
+)
+
+
+def make_team(store: Store, clock: FixedClock) -> Team:
+    """The first admin and one operator per role (all with PASSWORD)."""
+    admin = operators.create_first_admin(store, clock, "admin", PASSWORD)
+    made = {name: operators.add_operator(store, clock, admin, name, PASSWORD, [role]) for name, role in TEAM_ROLES}
+    return Team(admin=admin, **made)
+
+
+def make_meeting(store: Store, clock: FixedClock, team: Team) -> meetings.Meeting:
+    """A 机密 meeting in draft."""
+    return meetings.create_meeting(
+        store,
+        clock,
+        team.secretary,
+        title="市政府法治工作专题会议",
+        level="机密",
+        venue="市政府三号楼第一会议室",
+        starts_at=START,
+        ends_at=START + dt.timedelta(hours=3),
+        chair="张主任",
+    )
+
+
+def approve_everyone(
+    store: Store, clock: FixedClock, team: Team, meeting_id: int, photo: Callable[[int], bytes | None] | None = None
+) -> meetings.Meeting:
+    """Add the eight NAMES as attendees (``photo(i)`` for the i-th, if given), approve and
+    pledge them all, and advance the meeting to 'approved'."""
+    for i, name in enumerate(NAMES):
+        attendees.add_attendee(
+            store, clock, team.secretary, meeting_id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}",
+            photo=photo(i) if photo else None,
+        )
+    attendees.approve(store, clock, team.chair, meeting_id)
+    attendees.pledge(store, clock, team.secretary, meeting_id)
+    meetings.advance(store, clock, team.secretary, meeting_id, "vetting")
+    return meetings.advance(store, clock, team.secretary, meeting_id, "approved")
+
+
+def copy_of(template: Path, store_path: Path) -> Store:
+    """A byte copy of a session template store, opened afresh (a real encrypted store)."""
+    shutil.copyfile(template, store_path)
+    return open_store(store_path, PASSPHRASE)
 
 
 @pytest.fixture
@@ -65,36 +117,14 @@ def password_hash() -> str:
 def team(store: Store, clock: FixedClock, password_hash: str, monkeypatch: pytest.MonkeyPatch) -> Team:
     real_hash = operators.hash_password
     monkeypatch.setattr(operators, "hash_password", lambda pw: password_hash if pw == PASSWORD else real_hash(pw))
-    admin = operators.create_first_admin(store, clock, "admin", PASSWORD)
-    made = {}
-    for name, roles in (
-        ("secretary", ["secretary"]),
-        ("chair", ["chair"]),
-        ("technician", ["technician"]),
-        ("inspector", ["inspector"]),
-        ("inspector2", ["inspector"]),
-        ("director", ["director"]),
-        ("witness1", ["secretary"]),
-        ("witness2", ["inspector"]),
-    ):
-        made[name] = operators.add_operator(store, clock, admin, name, PASSWORD, roles)
+    made = make_team(store, clock)
     monkeypatch.setattr(operators, "hash_password", real_hash)
-    return Team(admin=admin, **made)
+    return made
 
 
 @pytest.fixture
 def meeting(store: Store, clock: FixedClock, team: Team) -> meetings.Meeting:
-    return meetings.create_meeting(
-        store,
-        clock,
-        team.secretary,
-        title="市政府法治工作专题会议",
-        level="机密",
-        venue="市政府三号楼第一会议室",
-        starts_at=START,
-        ends_at=START + dt.timedelta(hours=3),
-        chair="张主任",
-    )
+    return make_meeting(store, clock, team)
 
 
 NAMES = ["𠈌㛃", "阿依古丽·买买提", "龘靐齉", "王小明", "李华", "欧阳娜娜", "司马相如", "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨"]
@@ -103,14 +133,7 @@ NAMES = ["𠈌㛃", "阿依古丽·买买提", "龘靐齉", "王小明", "李华
 @pytest.fixture
 def approved_meeting(store: Store, clock: FixedClock, team: Team, meeting: meetings.Meeting) -> meetings.Meeting:
     """The meeting with 8 attendees, all approved and pledged, advanced to 'approved'."""
-    for i, name in enumerate(NAMES):
-        attendees.add_attendee(
-            store, clock, team.secretary, meeting.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}"
-        )
-    attendees.approve(store, clock, team.chair, meeting.id)
-    attendees.pledge(store, clock, team.secretary, meeting.id)
-    meetings.advance(store, clock, team.secretary, meeting.id, "vetting")
-    return meetings.advance(store, clock, team.secretary, meeting.id, "approved")
+    return approve_everyone(store, clock, team, meeting.id)
 
 
 def pytest_collection_modifyitems(config, items):

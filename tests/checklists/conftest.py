@@ -10,14 +10,13 @@ overridden fixtures keep the names and meaning of ``tests/conftest.py``.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
-from meetkit import attendees, meetings, operators
+from meetkit import attendees, meetings
 from meetkit.clock import FixedClock
-from meetkit.store import Store, create_store, open_store
+from meetkit.store import Store, create_store
 from tests import conftest as base
 from tests.conftest import PASSPHRASE, START
 
@@ -27,33 +26,15 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team
     path = tmp_path_factory.mktemp("checklists-template") / "template.db"
     store = create_store(path, PASSPHRASE)
     clock = FixedClock(START - dt.timedelta(days=1))
-    admin = operators.create_first_admin(store, clock, "admin", base.PASSWORD)
-    made = {
-        name: operators.add_operator(store, clock, admin, name, base.PASSWORD, [role])
-        for name, role in (
-            ("secretary", "secretary"), ("chair", "chair"), ("technician", "technician"), ("inspector", "inspector"),
-            ("inspector2", "inspector"), ("director", "director"), ("witness1", "secretary"), ("witness2", "inspector"),
-        )
-    }
-    team = base.Team(admin=admin, **made)
-    meeting = meetings.create_meeting(
-        store, clock, team.secretary, title="市政府法治工作专题会议", level="机密", venue="市政府三号楼第一会议室",
-        starts_at=START, ends_at=START + dt.timedelta(hours=3), chair="张主任",
-    )
-    for i, name in enumerate(base.NAMES):
-        attendees.add_attendee(store, clock, team.secretary, meeting.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}")
-    attendees.approve(store, clock, team.chair, meeting.id)
-    attendees.pledge(store, clock, team.secretary, meeting.id)
-    meetings.advance(store, clock, team.secretary, meeting.id, "vetting")
-    meetings.advance(store, clock, team.secretary, meeting.id, "approved")
+    team = base.make_team(store, clock)
+    meeting = base.approve_everyone(store, clock, team, base.make_meeting(store, clock, team).id)
     store.close()
     return path, team, meeting.id
 
 
 @pytest.fixture
 def store(_template, store_path: Path) -> Store:  # type: ignore[no-untyped-def]
-    shutil.copyfile(_template[0], store_path)
-    s = open_store(store_path, PASSPHRASE)
+    s = base.copy_of(_template[0], store_path)
     yield s
     s.close()
 
@@ -86,7 +67,6 @@ def lodged_meeting(store, clock, team):  # type: ignore[no-untyped-def]
     阿依古丽·买买提 stay in 301, 王小明 in 302, 李华 lodges elsewhere. Badges issued."""
     import datetime as dt
 
-    from meetkit import attendees
     from meetkit.badges.issue import issue_badges
     from tests.conftest import START
 

@@ -9,17 +9,16 @@ copy (a real encrypted store opened afresh). Fixture names keep tests/conftest.p
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
-from meetkit import attendees, meetings, operators
+from meetkit import attendees
 from meetkit.badges.issue import issue_badges, list_badges
 from meetkit.clock import FixedClock
 from meetkit.desk.signin import check_in
 from meetkit.meetings import get_meeting
-from meetkit.store import Store, create_store, open_store
+from meetkit.store import Store, create_store
 from tests import conftest as base
 from tests.conftest import PASSPHRASE, START
 
@@ -29,25 +28,8 @@ AT_THE_DOOR = START - dt.timedelta(minutes=30)
 def build_template(path: Path) -> tuple[base.Team, int]:
     store = create_store(path, PASSPHRASE)
     clock = FixedClock(START - dt.timedelta(days=1))
-    admin = operators.create_first_admin(store, clock, "admin", base.PASSWORD)
-    made = {
-        name: operators.add_operator(store, clock, admin, name, base.PASSWORD, [role])
-        for name, role in (
-            ("secretary", "secretary"), ("chair", "chair"), ("technician", "technician"), ("inspector", "inspector"),
-            ("inspector2", "inspector"), ("director", "director"), ("witness1", "secretary"), ("witness2", "inspector"),
-        )
-    }
-    team = base.Team(admin=admin, **made)
-    meeting = meetings.create_meeting(
-        store, clock, team.secretary, title="市政府法治工作专题会议", level="机密", venue="市政府三号楼第一会议室",
-        starts_at=START, ends_at=START + dt.timedelta(hours=3), chair="张主任",
-    )
-    for i, name in enumerate(base.NAMES):
-        attendees.add_attendee(store, clock, team.secretary, meeting.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}")
-    attendees.approve(store, clock, team.chair, meeting.id)
-    attendees.pledge(store, clock, team.secretary, meeting.id)
-    meetings.advance(store, clock, team.secretary, meeting.id, "vetting")
-    meetings.advance(store, clock, team.secretary, meeting.id, "approved")
+    team = base.make_team(store, clock)
+    meeting = base.approve_everyone(store, clock, team, base.make_meeting(store, clock, team).id)
     issue_badges(store, clock, team.secretary, meeting.id)
     clock.set(AT_THE_DOOR)
     for badge in list_badges(store, meeting.id)[:-1]:
@@ -65,8 +47,7 @@ def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team
 
 @pytest.fixture
 def store(_template, store_path: Path) -> Store:
-    shutil.copyfile(_template[0], store_path)
-    s = open_store(store_path, PASSPHRASE)
+    s = base.copy_of(_template[0], store_path)
     yield s
     s.close()
 
