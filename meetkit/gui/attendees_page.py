@@ -266,10 +266,7 @@ class AttendeeDialog(QDialog):
         photo = QPushButton(t("Choose photo…"))
         photo.clicked.connect(self._choose_photo)
         form.addRow(t("Photo"), photo)
-        buttons = ok_cancel(t)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, dialog=self))
 
     def _choose_photo(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "", str(Path.home()), "Images (*.png *.jpg *.jpeg)")

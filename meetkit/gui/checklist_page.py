@@ -238,10 +238,7 @@ class CountersignDialog(QDialog):
             widget.setMinimumHeight(40)
         form.addRow(t("Inspector"), self.name)
         form.addRow(t("Password"), self.password)
-        buttons = ok_cancel(t, "Countersign")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, "Countersign", dialog=self))
 
 
 class ReassignDialog(QDialog):
@@ -267,10 +264,7 @@ class ReassignDialog(QDialog):
         self.due.setDateTime(QDateTime(QDate(due.year, due.month, due.day), QTime(due.hour, due.minute)))
         self._initial = self.due.dateTime()
         form.addRow(t("Due"), self.due)
-        buttons = ok_cancel(t, "Reassign")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, "Reassign", dialog=self))
 
     def due_at(self) -> dt.datetime | None:
         """The due time chosen, or None when left as it was."""

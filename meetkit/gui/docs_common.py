@@ -65,10 +65,7 @@ class FieldsDialog(QDialog):
             edit.setMinimumWidth(320)
             self.edits.append(edit)
             form.addRow(label, edit)
-        buttons = ok_cancel(ctx.tr, "OK")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(ctx.tr, "OK", dialog=self))
 
     def values(self) -> list[str]:
         return [e.text() for e in self.edits]

@@ -101,10 +101,7 @@ class RegisterDialog(QDialog):
         self.pages.setRange(0, 100000)
         form.addRow(t("Originating unit"), self.origin)
         form.addRow(t("Pages"), self.pages)
-        buttons = ok_cancel(t, "Register")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, "Register", dialog=self))
 
 
 class DocsPage(QWidget):

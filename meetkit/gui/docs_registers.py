@@ -102,10 +102,7 @@ class PasswordsDialog(QDialog):
             self.names.append(name)
             self.passwords.append(password)
         layout.addLayout(form)
-        buttons = ok_cancel(t, "Confirm")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        layout.addWidget(ok_cancel(t, "Confirm", dialog=self))
         self.resize(560, self.sizeHint().height())
 
     def values(self) -> list[tuple[str, str]]:
@@ -135,10 +132,7 @@ class ProposeDialog(QDialog):
         form.addRow(t("Method"), self.method)
         form.addRow(t("Place"), self.place)
         form.addRow(t("Note"), self.note)
-        buttons = ok_cancel(t, "Propose")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, "Propose", dialog=self))
 
 
 class DestructionTab(QWidget):
@@ -330,10 +324,7 @@ class NotebookDialog(QDialog):
         form.addRow(t("Custodian's password"), self.password)
         form.addRow(t("Kept for"), self.years)
         form.addRow(t("Number of notebooks"), self.count)
-        buttons = ok_cancel(t, "Register")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, "Register", dialog=self))
 
 
 class NotebooksTab(QWidget):
@@ -474,10 +465,7 @@ class RecordingDialog(QDialog):
         form.addRow(t("Title"), self.title)
         form.addRow(t("Medium"), self.media)
         form.addRow(t("Copies"), self.copies)
-        buttons = ok_cancel(t, "Register")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, "Register", dialog=self))
 
 
 class RecordingsTab(QWidget):

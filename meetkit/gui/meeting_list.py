@@ -100,10 +100,7 @@ class NewMeetingDialog(QDialog):
         form.addRow(t("Ends"), self.ends)
         form.addRow(t("Chair"), self.chair)
         form.addRow(t("Organizing unit"), self.organizer)
-        buttons = ok_cancel(t)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(ok_cancel(t, dialog=self))
 
     def create(self) -> meetings.Meeting:
         def aware(edit: QDateTimeEdit) -> dt.datetime:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QDialogButtonBox,
     QHeaderView,
     QMessageBox,
@@ -97,9 +98,12 @@ def selected_keys(table: QTableWidget) -> list[Any]:
     return keys
 
 
-def ok_cancel(tr: Callable[..., str], ok_text: str = "OK") -> QDialogButtonBox:
-    """OK/Cancel buttons in the operator's language."""
+def ok_cancel(tr: Callable[..., str], ok_text: str = "OK", dialog: QDialog | None = None) -> QDialogButtonBox:
+    """OK/Cancel buttons in the operator's language; wired to ``dialog``'s accept/reject when given."""
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr(ok_text))
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Cancel"))
+    if dialog is not None:
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
     return buttons
