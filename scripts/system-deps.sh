@@ -5,6 +5,8 @@ set -euo pipefail
 what="${1:-test}"
 # A CJK font (Chinese in the GUI and in every PDF), the RTL-SDR driver, Qt's runtime libraries.
 packages=(fonts-noto-cjk librtlsdr0 libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3)
+# QtMultimedia links PulseAudio's client library (sound goes through PulseAudio or PipeWire).
+packages+=(libpulse0)
 # Qt's X11 platform plugin, for a real window.
 packages+=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 if [ "$what" = "test" ]; then
