@@ -42,6 +42,25 @@ def _bias(n_avg: float, percentile: float) -> float:
     return gamma_mean_lower_quantile(n_avg, percentile / 100.0)
 
 
+@lru_cache(maxsize=256)
+def _layout(n_bins: int, bin_hz: float, window_hz: float, percentile: float) -> tuple[int, int, int, npt.NDArray[np.float64], F32]:
+    """(windows, width, rank, window centres, interpolation matrix) of a segment.
+
+    ``windows`` is 0 unless every window has the same width (then one ``np.partition`` over a
+    2-D view does them all). The matrix (bins × windows) turns the window estimates into the
+    per-bin floor by one product: ``np.interp`` with the weights worked out once.
+    """
+    wins = _windows(n_bins, bin_hz, window_hz)
+    widths = {b - a for a, b in wins}
+    centres = np.asarray([(a + b - 1) / 2.0 for a, b in wins], dtype=np.float64)
+    weights = np.stack([np.interp(np.arange(n_bins), centres, np.eye(len(wins))[j]) for j in range(len(wins))], axis=1)
+    weights = np.ascontiguousarray(weights, dtype=np.float32)
+    if len(widths) != 1 or wins[0][0] != 0 or wins[-1][1] != n_bins:
+        return 0, 0, 0, centres, weights
+    width = widths.pop()
+    return len(wins), width, int((width - 1) * percentile / 100.0), centres, weights
+
+
 def window_estimates(
     mean_p: npt.NDArray[np.floating],
     bin_hz: float,
@@ -52,12 +71,15 @@ def window_estimates(
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """(window centre bin positions, noise estimate per window) for one contiguous segment."""
     bias = _bias(round(max(n_avg, 1.0), 2), percentile)
-    centres, values = [], []
+    count, width, k, centres, _weights = _layout(mean_p.shape[0], float(bin_hz), float(window_hz), float(percentile))
+    if count:  # equal windows (a whole hop): all at once
+        part = np.partition(mean_p.reshape(count, width), k, axis=1)[:, k]
+        return centres, part.astype(np.float64) / bias
+    values = []
     for a, b in _windows(mean_p.shape[0], float(bin_hz), float(window_hz)):
         k = int((b - a - 1) * percentile / 100.0)  # lower-rank percentile: no interpolation needed
         values.append(float(np.partition(mean_p[a:b], k)[k]) / bias)
-        centres.append((a + b - 1) / 2.0)
-    return np.asarray(centres, dtype=np.float64), np.asarray(values, dtype=np.float64)
+    return centres, np.asarray(values, dtype=np.float64)
 
 
 def segment_floor(
@@ -69,8 +91,9 @@ def segment_floor(
     percentile: float = DEFAULT_PERCENTILE,
 ) -> F32:
     """Noise floor per bin of one contiguous segment (local estimate only)."""
-    centres, values = window_estimates(mean_p, bin_hz, n_avg, window_hz=window_hz, percentile=percentile)
-    return np.interp(np.arange(mean_p.shape[0]), centres, values).astype(np.float32)
+    _centres, values = window_estimates(mean_p, bin_hz, n_avg, window_hz=window_hz, percentile=percentile)
+    weights = _layout(mean_p.shape[0], float(bin_hz), float(window_hz), float(percentile))[4]
+    return weights @ values.astype(np.float32)
 
 
 def trace_floor(

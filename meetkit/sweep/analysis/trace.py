@@ -168,25 +168,27 @@ class _SegAccum:
             return None
         return slice(start, stop)
 
-    def add(self, spec: BlockSpectrum, pass_index: int, t0: float, t1: float, detect: DetectSettings) -> None:
+    def add(self, spec: BlockSpectrum, pass_index: int, t0: float, t1: float, factors: tuple[float, float]) -> None:
+        """Fold one block's spectrum into the current pass; ``factors`` are the (mean, max-hold)
+        detection threshold factors for ``spec.n_frames`` frames."""
         if pass_index != self.cur_pass:
             self.fold()
             self.cur_pass = pass_index
         sel = self.slice_for(spec)
         assert sel is not None, "add() only takes spectra that slice_for() accepts"
         self.centres.add(float(spec.centre_hz))
-        self.cur_sum += spec.sum_p[sel]
-        np.maximum(self.cur_max, spec.max_p[sel], out=self.cur_max)
+        sum_p, max_p = spec.sum_p[sel], spec.max_p[sel]
+        self.cur_sum += sum_p
+        np.maximum(self.cur_max, max_p, out=self.cur_max)
         np.minimum(self.cur_min, spec.min_p[sel], out=self.cur_min)
         self.cur_occ += spec.occ_count[sel]
         self.cur_frames += spec.n_frames
-        f_mean, f_max = threshold_factors(float(spec.n_frames), detect)
         noise = spec.noise_p[sel]
-        hit = (spec.sum_p[sel] > noise * (f_mean * spec.n_frames)) | (spec.max_p[sel] > noise * f_max)
-        if hit.any():
-            self.first_seen[hit] = np.fmin(self.first_seen[hit], t0)
-            self.last_seen[hit] = np.fmax(self.last_seen[hit], t1)
-            self.cur_hit |= hit
+        hit = sum_p > noise * np.float32(factors[0] * spec.n_frames)
+        hit |= max_p > noise * np.float32(factors[1])
+        np.fmin(self.first_seen, t0, out=self.first_seen, where=hit)
+        np.fmax(self.last_seen, t1, out=self.last_seen, where=hit)
+        self.cur_hit |= hit
 
     def latest(self) -> tuple[F32, F32, F32, F32, float, int, npt.NDArray[np.int32]]:
         """Like :meth:`snapshot` but only this hop's newest pass (the current one while it fills)."""
@@ -250,6 +252,7 @@ class SweepAnalyzer:
     def __init__(self, settings: AnalysisSettings | None = None) -> None:
         self.settings = settings or AnalysisSettings()
         self._engine = PsdEngine(self.settings.psd)
+        self._detect: dict[int, DetectSettings] = {}
         self._segs: dict[tuple[int, int, int, int], _SegAccum] = {}
         self._lock = threading.Lock()
         self._version = 0
@@ -270,7 +273,9 @@ class SweepAnalyzer:
         t_start = info.time.timestamp()
         # a hop is its kept range: passes tuned a little off its centre (to see what the DC hides) share it
         key: tuple[int, ...] = (int(round(info.rate_sps)), int(round(lo)), int(round(hi)))
-        detect = self.settings.detect_settings(parts[0].fft_size)
+        detect = self._detect.get(parts[0].fft_size)
+        if detect is None:
+            detect = self._detect[parts[0].fft_size] = self.settings.detect_settings(parts[0].fft_size)
         with self._lock:
             seg = self._segs.get(key)
             if seg is not None and seg.slice_for(parts[0]) is None:
@@ -282,7 +287,7 @@ class SweepAnalyzer:
             offset = 0.0
             for spec in parts:
                 dur = spec.n_frames * self.settings.psd.hop_frames(spec.fft_size) / info.rate_sps
-                seg.add(spec, info.pass_index, t_start + offset, t_start + offset + dur, detect)
+                seg.add(spec, info.pass_index, t_start + offset, t_start + offset + dur, threshold_factors(float(spec.n_frames), detect))
                 offset += dur
             self.blocks_seen += 1
             self.samples_seen += len(block)
