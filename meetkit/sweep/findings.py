@@ -110,12 +110,13 @@ def make_findings(
         art = artifact_reasons(sig, trace, centres)
         if extra_artifacts and sig.freq_hz in extra_artifacts:
             art.append(extra_artifacts[sig.freq_hz])
+        compared = baseline is not None
         if art:
             status, base_db, status_reasons = "artifact", None, art
         else:
             cmp = compare(sig, baseline, friendly)
-            status, base_db, status_reasons = cmp.status, cmp.baseline_dbfs, cmp.reasons
-        cls = classify(sig, status=status)
+            status, base_db, status_reasons, compared = cmp.status, cmp.baseline_dbfs, cmp.reasons, cmp.compared
+        cls = classify(sig, status=status, compared=compared)
         out.append(
             Finding(
                 freq_hz=sig.freq_hz,

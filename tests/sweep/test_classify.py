@@ -67,3 +67,33 @@ def test_band_table_is_china_first_with_sources() -> None:
     assert label(446.1e6) is not None and label(446.1e6).region == "EU"
     assert bands_at(409.8e6)[0].name.startswith("Public walkie-talkie")
     assert label(2.0e6) is None
+
+
+@pytest.mark.parametrize(
+    ("signal", "kind"),
+    [
+        (sig(97.4e6, 180e3, snr_db=25.0), "broadcast"),  # looks like a station
+        (sig(97.45e6, 180e3, snr_db=25.0), "fm_transmitter"),  # between two raster channels
+        (sig(97.4e6, 40e3, snr_db=25.0), "fm_transmitter"),  # narrow FM
+        (sig(97.4e6, 180e3, snr_db=8.0), "fm_transmitter"),  # weak
+        (sig(97.4e6, 180e3, snr_db=25.0, occupancy=0.2, continuous=False), "fm_transmitter"),  # bursty
+    ],
+)
+def test_fm_band_without_a_baseline_only_station_like_carriers_are_broadcast(signal: Signal, kind: str) -> None:
+    result = classify(signal, status="new", compared=False)
+    assert result.kind == kind
+    text = " ".join(r.en for r in result.reasons)
+    if kind == "broadcast":
+        assert "looks like a broadcast station" in text and "rule out a bug" in text
+    else:
+        assert "does not look like a broadcast station" in text
+    # with a baseline the comparison alone decides
+    assert classify(signal, status="new").kind == "fm_transmitter"
+    assert classify(signal, status="ambient").kind == "broadcast"
+
+
+def test_a_narrow_carrier_in_a_tv_band_is_not_a_tv_station() -> None:
+    narrow = classify(sig(170e6, 50e3), status="new", compared=False)  # VHF TV only, no microphone band
+    assert narrow.kind == "fm_transmitter"
+    assert classify(sig(170e6, 7.6e6), status="new", compared=False).kind == "broadcast"
+    assert classify(sig(795e6, 7.6e6), status="ambient").kind == "broadcast"

@@ -46,11 +46,35 @@ def test_433_bursts_are_an_intermittent_ism_device_with_low_occupancy() -> None:
     assert remote.snr_db > 20
 
 
-def test_1090_pulses_are_found_as_an_intermittent_emitter() -> None:
+def test_1090_pulses_are_one_intermittent_finding() -> None:
+    """One emitter, one line: the pulses' spread over about 1.6 MHz is not cut into pieces where
+    the mean dips between its lobes."""
     findings = _findings("adsb-1090MHz-pulses")
-    near = [f for f in findings if abs(f.freq_hz - 1090e6) < 200e3 and f.snr_db > 15]
-    assert near
-    pulses = max(near, key=lambda f: f.peak_dbfs)
+    assert len(findings) == 1, [(f.freq_hz, f.bandwidth_hz) for f in findings]
+    (pulses,) = findings
+    assert pulses.freq_hz == pytest.approx(1090e6, abs=200e3)
+    assert pulses.bandwidth_hz > 1e6
+    assert pulses.snr_db > 15
     assert pulses.signal is not None and pulses.signal.time_behaviour == "intermittent"
     assert pulses.band is not None and pulses.band["use"] == "aviation"
-    assert len(findings) <= 8  # the pulses' spread does not shatter into dozens of findings
+    assert pulses.peak_dbfs - pulses.mean_dbfs > 10  # pulsed: the max-hold far above the mean
+    assert any(r.en.startswith("pulsed: max-hold") and "脉冲" in r.zh for r in pulses.reasons)
+    # the publisher cut the quiet stretches out: replies in every 0.5 ms frame, so the frame
+    # occupancy of the strongest bin is high although the emitter is off most of the time
+    assert pulses.occupancy < 0.9
+
+
+def test_gsm_carriers_are_not_merged_with_their_neighbours() -> None:
+    findings = _findings("gsm-downlink-941MHz")
+    carriers = sorted(f.freq_hz for f in findings if f.bandwidth_hz > 100e3)
+    # one finding per 200 kHz channel: no two findings on one channel, none spanning two
+    channels = [round(f / 200e3) for f in carriers]
+    assert len(set(channels)) == len(channels)
+    assert all(f.bandwidth_hz <= 400e3 for f in findings)
+    for mhz in (939.4, 939.8, 941.0, 941.4, 941.8, 942.4):  # strong continuous and bursty (TDMA) carriers
+        assert any(abs(f - mhz * 1e6) < 60e3 for f in carriers), mhz
+
+
+def test_433_remote_is_one_finding() -> None:
+    findings = _findings("ism-433MHz-ook-bursts")
+    assert len(findings) == 1

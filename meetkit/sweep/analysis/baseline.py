@@ -87,6 +87,7 @@ class Comparison:
     baseline_dbfs: float | None
     reasons: list[Reason]
     friendly: FriendlyEmitter | None = None
+    compared: bool = True  # False: no baseline, or it did not cover the signal (nothing to compare with)
 
 
 def compare(
@@ -106,10 +107,10 @@ def compare(
                 item,
             )
     if baseline is None:
-        return Comparison("new", None, [Reason("no baseline to compare with", "没有可比较的基线")])
+        return Comparison("new", None, [Reason("no baseline to compare with", "没有可比较的基线")], compared=False)
     lo, hi = signal.lo_hz - tolerance_hz, signal.hi_hz + tolerance_hz
     if not baseline.covers(signal.lo_hz, signal.hi_hz):
-        return Comparison("new", None, [Reason("the baseline did not cover this frequency", "基线未覆盖此频率")])
+        return Comparison("new", None, [Reason("the baseline did not cover this frequency", "基线未覆盖此频率")], compared=False)
     matched = [s for s in baseline.signals if s.lo_hz <= hi and lo <= s.hi_hz]
     if not matched:
         return Comparison("new", None, [Reason("not in the baseline", "基线中没有此信号")])

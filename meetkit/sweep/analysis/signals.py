@@ -3,8 +3,8 @@
 Steps: the trace's noise floor (:func:`~meetkit.sweep.analysis.noise.trace_floor`), CFAR on the
 mean and the max-hold trace (:mod:`~meetkit.sweep.analysis.detect`), one-bin gaps bridged,
 runs of adjacent detected bins grouped (never across a frequency gap between hops), groups
-split at valleys at least ``split_db`` deep on both sides (two carriers side by side), then
-per group: centre frequency (power centroid within the occupied band), occupied bandwidth
+split at valleys at least ``split_db`` deep on both sides (two carriers side by side), the pieces
+of one pulsed emitter's spread joined again (:func:`_merge_spread`), then per group: centre frequency (power centroid within the occupied band), occupied bandwidth
 (the x-dB bandwidth of ITU-R SM.328 with x = 26 dB, on the 3-bin smoothed excess over the floor), peak level (max-hold, dBFS per RBW),
 mean level (mean trace, dBFS per RBW), SNR, occupancy (share of frames above the noise
 threshold, highest bin), first/last seen and passes seen.
@@ -13,6 +13,7 @@ threshold, highest bin), first/last seen and passes seen.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -186,12 +187,16 @@ def find_signals(
     mean_db = to_db(trace.mean_p)
     max_db = to_db(trace.max_p)
     noise_db = to_db(noise_p)
-    signals: list[Signal] = []
+    parts: list[tuple[int, int, Signal]] = []
     for a0, b0 in _runs(det, breaks):
         use_mean = bool(m_mean[a0:b0].any())
         level = mean_db if use_mean else max_db
         for a, b in _split_valleys(level, a0, b0, split_db):
-            signals.append(_describe(trace, a, b, m_mean, noise_p, mean_db, max_db, noise_db))
+            parts.append((a, b, _describe(trace, a, b, m_mean, noise_p, mean_db, max_db, noise_db)))
+    signals = [
+        group[0][2] if len(group) == 1 else _describe(trace, group[0][0], group[-1][1], m_mean, noise_p, mean_db, max_db, noise_db)
+        for group in _merge_spread(parts, breaks, absorb_db, absorb_hz, gap_bins)
+    ]
     signals = _absorb_fragments(signals, absorb_db, absorb_hz)
     # crumbs at the floor (the edges of a wide detection) are not signals
     signals = [s for s in signals if s.snr_db >= min_snr_db or s.n_bins >= wide_bins]
@@ -212,7 +217,7 @@ def _wide_mask(
     out = np.zeros(n, np.bool_)
     # smooth within each frequency-contiguous stretch
     cuts = [0, *np.nonzero(breaks)[0].tolist(), n]
-    for a, b in zip(cuts[:-1], cuts[1:]):
+    for a, b in itertools.pairwise(cuts):
         if b - a < width:
             continue
         sm = _moving_mean(trace.mean_p[a:b], width)
@@ -238,6 +243,65 @@ def _moving_mean(x: npt.NDArray[np.floating], width: int) -> npt.NDArray[np.floa
     hi = np.clip(lo + width, 0, n)
     lo = np.clip(hi - width, 0, n)
     return (c[hi] - c[lo]) / width
+
+
+def _merge_spread(
+    parts: list[tuple[int, int, Signal]],
+    breaks: npt.NDArray[np.bool_],
+    absorb_db: float,
+    absorb_hz: float,
+    gap_bins: int,
+) -> list[list[tuple[int, int, Signal]]]:
+    """Group the pieces of one pulsed emitter's spectrum, in frequency order.
+
+    Short pulses spread their power over a wide band (a 0.5 µs pulse over about ±2 MHz): the
+    max-hold is raised far from the carrier while the mean is barely above the floor, so CFAR
+    cuts the spread into pieces wherever the mean dips. A piece joins a pulsed (intermittent)
+    neighbour when all of these hold:
+
+    - the gap between them is a dip, not a separation: at most half the pulsed signal's own
+      detected width (in bins, so it scales with the RBW), never across a gap between hops;
+    - it is the spread, not a second emitter: its peak and its SNR are both at least
+      ``absorb_db`` below the pulsed signal's, and its centre lies within ``absorb_hz``.
+
+    Continuous signals never absorb anything here, so adjacent carriers (GSM on a 200 kHz
+    raster, FM stations) stay separate however weak the neighbour is.
+    """
+    n = len(parts)
+    if n < 2:
+        return [[p] for p in parts]
+    owner = list(range(n))  # index of the group leader of each piece
+    leaders: set[int] = set()  # pieces that took others in
+    for i in sorted(range(n), key=lambda k: -parts[k][2].peak_dbfs):
+        if owner[i] != i or parts[i][2].time_behaviour != "intermittent":
+            continue
+        a_dom, b_dom, dom = parts[i]
+        max_gap = max(gap_bins, (b_dom - a_dom) // 2)
+        lo_bin, hi_bin = a_dom, b_dom
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < n and owner[j] == j and j not in leaders:
+                a, b, sig = parts[j]
+                gap = (lo_bin - b) if step < 0 else (a - hi_bin)
+                span = slice(b, lo_bin + 1) if step < 0 else slice(hi_bin, a + 1)
+                spread = (
+                    gap <= max_gap
+                    and not breaks[span].any()
+                    and sig.peak_dbfs <= dom.peak_dbfs - absorb_db
+                    and sig.snr_db <= dom.snr_db - absorb_db
+                    and abs(sig.freq_hz - dom.freq_hz) <= absorb_hz
+                )
+                if not spread:
+                    break
+                owner[j] = i
+                lo_bin, hi_bin = min(lo_bin, a), max(hi_bin, b)
+                j += step
+        if (lo_bin, hi_bin) != (a_dom, b_dom):
+            leaders.add(i)
+    groups: dict[int, list[tuple[int, int, Signal]]] = {}
+    for k in range(n):
+        groups.setdefault(owner[k], []).append(parts[k])
+    return sorted(groups.values(), key=lambda g: g[0][0])
 
 
 def _absorb_fragments(signals: list[Signal], absorb_db: float, absorb_hz: float) -> list[Signal]:
