@@ -67,12 +67,18 @@ class Store:
                 raise _translate_operational(err, self.path) from err
 
     def query(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        return list(self.db.query(sql, params))
+        """Rows as dicts. Straight on the connection: sqlite-utils' query() wraps every read
+        in a savepoint (two more statements), which the sign-in path cannot afford."""
+        cursor = self.conn.execute(sql, params)
+        columns = [d[0] for d in cursor.description or ()]
+        return [dict(zip(columns, row)) for row in cursor]
 
     def query_one(self, sql: str, params: Any = ()) -> dict[str, Any] | None:
-        for row in self.db.query(sql, params):
-            return row
-        return None
+        cursor = self.conn.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row))
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         return self.conn.execute(sql, params)
