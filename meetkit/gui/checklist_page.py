@@ -5,13 +5,13 @@ inspector types their own name and password), reopening with a reason, follow-up
 printed off the GUI thread. Which gate blocks the meeting's next state is shown by
 :class:`~meetkit.gui.gate_status.GateStatusWidget` on the meeting header.
 
-Photos come from image files. A webcam capture would need QtMultimedia, which this build
-does not include; the button says so."""
+Photos come from image files or from the webcam (QtMultimedia): "Webcam photo…" opens a live
+preview and takes photos for the chosen item; without a camera the button says "no camera
+found" and comes on by itself when one is plugged in."""
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ from meetkit.clock import parse_iso
 from meetkit.errors import MeetkitError
 from meetkit.gui.context import GuiContext
 from meetkit.gui.gate_status import GateStatusWidget  # noqa: F401 - re-exported for the meeting header
+from meetkit.gui.webcam import CameraWatch, WebcamPhotoDialog
 from meetkit.gui.widgets import (
     fill_table,
     local_time,
@@ -76,7 +77,6 @@ OUTCOME_STYLE = {
     "fail": ("#b00020", "#fdecea"),
     "na": ("#555555", "#eeeeee"),
 }
-WEBCAM_AVAILABLE = importlib.util.find_spec("PySide6.QtMultimedia") is not None
 
 
 def _rows_style() -> str:
@@ -409,6 +409,7 @@ class ChecklistPage(QWidget):
         self.meeting_id = meeting_id
         self.current_id: int | None = None
         self.view: ChecklistView | None = None
+        self.writable = False  # may the current checklist's items change now
         self.rows: list[ItemRow] = []
         self.drafts: dict[tuple[int | None, str], str] = {}
         self.pool = QThreadPool.globalInstance()
@@ -475,12 +476,15 @@ class ChecklistPage(QWidget):
             button.clicked.connect(slot)
             self.action_buttons[key] = button
             sign_row.addWidget(button)
-        webcam = QPushButton(t("Webcam"))
+        webcam = QPushButton(t("Webcam photo…"))
         webcam.setMinimumHeight(TOUCH_PX)
-        webcam.setEnabled(False)
-        webcam.setToolTip(t("Taking photos with the webcam needs QtMultimedia, which is not installed; add photos from files."))
+        webcam.setStyleSheet("font-size: 15px; padding: 0 14px;")
+        webcam.clicked.connect(self.open_webcam)
         self.action_buttons["webcam"] = webcam
-        webcam.setVisible(not WEBCAM_AVAILABLE)
+        self.camera_watch = CameraWatch(self)
+        self.camera_watch.changed.connect(self._update_webcam)
+        self.webcam_dialog: WebcamPhotoDialog | None = None
+        self._update_webcam()
         sign_row.addWidget(webcam)
         sign_row.addStretch(1)
         right_layout.addLayout(sign_row)
@@ -598,6 +602,8 @@ class ChecklistPage(QWidget):
             self.action_buttons[key].setEnabled(has)
         if not has:
             self.view = None
+            self.writable = False
+            self._update_webcam()
             self.title.setText(t("No checklist yet: make them from the meeting's rooms."))
             self.progress.setMaximum(1)
             self.progress.setValue(0)
@@ -645,6 +651,8 @@ class ChecklistPage(QWidget):
         self.action_buttons["countersign"].setEnabled(view.sign.status == "awaiting_countersign" and not closed)
         self.action_buttons["reopen"].setEnabled(view.sign.status != "open" and not closed)
         self.action_buttons["found"].setEnabled(writable and view.kind == "post")
+        self.writable = writable
+        self._update_webcam()
         return writable
 
     def _update_item(self, key: str, copy_moved: int | None = None, followups_changed: bool = False) -> None:
@@ -722,19 +730,53 @@ class ChecklistPage(QWidget):
             self.attach_photo_file(row, path)
 
     def attach_photo_file(self, row: ItemRow, path: str) -> int | None:
+        return self.attach_photo(row.item.key, lambda: Path(path).read_bytes(), Path(path).name)
+
+    def attach_photo(self, key: str, data: Callable[[], bytes], filename: str) -> int | None:
+        """Attach the photo ``data()`` to the current checklist's item ``key``."""
         if self.current_id is None:
             return None
         cid = self.current_id
 
         def attach() -> int:
-            data = Path(path).read_bytes()
-            return results.add_photo(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, row.item.key, data, Path(path).name)
+            return results.add_photo(self.ctx.store, self.ctx.clock, self.ctx.actor, self.meeting_id, cid, key, data(), filename)
 
-        key = row.item.key
         photo_id = run_action(self, self.ctx, attach)
         if photo_id is not None:
             self._update_item(key)
         return photo_id
+
+    # ---- webcam -------------------------------------------------------------------------
+
+    def _update_webcam(self) -> None:
+        """The webcam button follows the cameras plugged in and whether this checklist may
+        change; it says why when it is off."""
+        t = self.ctx.tr
+        button = self.action_buttons["webcam"]
+        cameras = self.camera_watch.cameras()
+        button.setText(t("Webcam photo…") if cameras or not self.camera_watch.supported else t("Webcam: no camera found"))
+        if not self.camera_watch.supported:
+            button.setToolTip(t("Taking photos with the webcam needs QtMultimedia, which is not installed; add photos from files."))
+        elif not cameras:
+            button.setToolTip(t("No camera found. Connect a webcam (this button comes on by itself), or add photos from files."))
+        else:
+            button.setToolTip(t("Take photos for this checklist's items with the camera {camera}", camera=cameras[0].description()))
+        button.setEnabled(bool(cameras) and self.current_id is not None and self.writable)
+
+    def open_webcam(self) -> WebcamPhotoDialog | None:
+        """The webcam dialog for the current checklist; each photo taken is attached to the item chosen in it."""
+        if self.view is None or self.current_id is None:
+            return None
+        zh = self.ctx.lang == "zh"
+        items = [(i.key, f"{i.position}. {i.zh if zh else i.en}") for i in self.view.items if not i.auto]
+        dialog = WebcamPhotoDialog(self.ctx.tr, items, parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        stamp = self.ctx.clock.now().strftime("%Y%m%d-%H%M%S")
+        dialog.photo.connect(lambda key, data: self.attach_photo(key, lambda: data, f"webcam-{stamp}-{dialog.taken + 1}.jpg"))
+        dialog.finished.connect(lambda _r: setattr(self, "webcam_dialog", None))
+        self.webcam_dialog = dialog
+        dialog.open()
+        return dialog
 
     def _sign(self) -> None:
         if self.current_id is None:

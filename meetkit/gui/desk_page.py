@@ -6,18 +6,21 @@ A keyboard-wedge scanner types the token as a burst of keystrokes ending in Ente
 input works the same way. The verdict is painted in the same event-loop turn as the Enter
 (a sign-in takes a few milliseconds), well inside 100 ms.
 
-Sound: QtMultimedia is optional (PySide6-Essentials does not ship it). Without it the desk
-uses the system bell, one beep for admitted/exit, two for an amber warning, three for a
-refusal. With it, three distinct tones are played instead.
+Sound: three distinct tones (QSoundEffect) on the default audio output. Without QtMultimedia
+(PySide6-Essentials) or without an audio output device the desk uses the system bell, one
+beep for admitted/exit, two for an amber warning, three for a refusal, and says so once
+under its buttons.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import math
 import struct
 import tempfile
 import wave
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +61,7 @@ from meetkit.desk.signin import (
 )
 from meetkit.errors import InvalidInput, MeetkitError
 from meetkit.gui.context import GuiContext
+from meetkit.gui.webcam import CameraWatch
 from meetkit.gui.widgets import (
     fill_table,
     local_time,
@@ -73,6 +77,8 @@ PHOTO_SIZE = (150, 196)
 FULL_PANEL_H = 530  # the panel's height at which everything is drawn at full size (with a little slack)
 MIN_SCALE = 0.5
 MIN_PANEL_W, MIN_PANEL_H = 480, 240
+log = logging.getLogger(__name__)
+
 TONES_HZ = {"ok": (880,), "warn": (660, 660), "refused": (330, 330, 330)}
 
 
@@ -86,26 +92,75 @@ def _multimedia() -> Any:
 
 
 class Sounder:
-    """A distinct sound per verdict class: QtMultimedia tones if available, else the bell."""
+    """A distinct sound per verdict class: three QSoundEffect tones on the default audio
+    output, else the system bell (1, 2 or 3 beeps). ``note`` says which and why in one line
+    (``on_note`` is called when it changes, so the page says it once); without an output
+    device the outputs are read again at each verdict, so a headset plugged in is used."""
 
-    def __init__(self) -> None:
+    def __init__(self, tr: Callable[..., str], on_note: Callable[[str], None] | None = None) -> None:
+        self.tr = tr
+        self.on_note = on_note
         self.multimedia = _multimedia()
         self.beeps_sent = 0
+        self.tones_played = 0
+        self.note = ""
+        self.device_name = ""
         self._effects: dict[str, Any] = {}
         self._dir: tempfile.TemporaryDirectory[str] | None = None
-        if self.multimedia is not None:
+        if self.multimedia is None:
+            self._set_note(tr("Sound: system bell (QtMultimedia is not installed)"))
+        else:
+            self._try_tones()
+
+    def _try_tones(self) -> bool:
+        """Load the tones if there is an audio output now; else say the bell is used."""
+        media = self.multimedia
+        if media is None:
+            return False
+        if not media.QMediaDevices.audioOutputs():
+            self._set_note(self.tr("No audio output device: the desk beeps with the system bell"))
+            return False
+        device = media.QMediaDevices.defaultAudioOutput()
+        self.device_name = device.description()
+        if self._dir is None:
             self._dir = tempfile.TemporaryDirectory(prefix="meetkit-tones-")
-            for kind, tones in TONES_HZ.items():
-                path = Path(self._dir.name) / f"{kind}.wav"
-                path.write_bytes(_tone_wav(tones))
-                effect = self.multimedia.QSoundEffect()
-                effect.setSource(QUrl.fromLocalFile(str(path)))
-                self._effects[kind] = effect
+        for kind, tones in TONES_HZ.items():
+            path = Path(self._dir.name) / f"{kind}.wav"
+            path.write_bytes(_tone_wav(tones))
+            effect = media.QSoundEffect(device)
+            effect.setSource(QUrl.fromLocalFile(str(path)))
+            effect.statusChanged.connect(self._check_effects)
+            self._effects[kind] = effect
+        self._set_note(self.tr("Sound: verdict tones on {device}", device=self.device_name))
+        return True
+
+    def _check_effects(self) -> None:
+        if any(e.status() == self.multimedia.QSoundEffect.Status.Error for e in self._effects.values()):
+            log.warning("verdict tones failed on %r; using the system bell", self.device_name)
+            self._effects.clear()
+            self._set_note(self.tr("The verdict tones cannot play on {device}: the desk beeps with the system bell",
+                                   device=self.device_name))
+
+    def _set_note(self, text: str) -> None:
+        if text != self.note:
+            self.note = text
+            log.info("desk sound: %s", text)
+            if self.on_note is not None:
+                self.on_note(text)
+
+    @property
+    def tones(self) -> bool:
+        return bool(self._effects)
 
     def play(self, kind: str) -> None:
+        if not self._effects and self.multimedia is not None and not self.device_name:
+            self._try_tones()  # no output device until now: one may have been plugged in
+        if self._effects:
+            self._check_effects()
         effect = self._effects.get(kind)
         if effect is not None:
             effect.play()
+            self.tones_played += 1
             return
         for i in range(BEEPS[kind]):
             QTimer.singleShot(i * 180, self._beep)
@@ -281,8 +336,8 @@ def _zxing() -> Any:
 
 class CameraScanner(QObject):
     """Webcam scanning (QtMultimedia + zxing-cpp): every sixth frame is decoded; a code is
-    reported once until another one is seen. Only built when both are importable; this
-    machine's PySide6-Essentials has no QtMultimedia, so it is not exercised by the tests."""
+    reported once until another one is seen. Only built when a camera is plugged in; the
+    build machine and CI have none, so the frame path has not run with a real camera."""
 
     found = Signal(str)
 
@@ -348,7 +403,7 @@ class DeskPage(QWidget):
         self.meeting_id = meeting_id
         self.door = door  # the full-screen copy of the page opened for the door
         self.door_window: DeskPage | None = None
-        self.sounder = Sounder()
+        self.sounder = Sounder(ctx.tr)
         self.desk: Desk | None = None
         t = ctx.tr
         layout = QVBoxLayout(self)
@@ -418,14 +473,21 @@ class DeskPage(QWidget):
         self.camera_button = QPushButton(t("Camera scan"))
         self.camera_button.setCheckable(True)
         self.camera: CameraScanner | None = None
-        self.camera_button.setEnabled(_multimedia() is not None and _zxing() is not None)
-        if not self.camera_button.isEnabled():
-            self.camera_button.setToolTip(t("Camera scanning needs QtMultimedia, which is not installed"))
+        self.camera_watch = CameraWatch(self)
+        self.camera_watch.changed.connect(self._cameras_changed)
+        self._cameras_changed()
         self.camera_button.toggled.connect(self._camera)
         for b in (self.admit_button, self.camera_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             b.setMinimumHeight(34)
             side.addWidget(b)
+        self.sound_note = QLabel()  # how verdicts sound here: tones, or the bell and why
+        self.sound_note.setWordWrap(True)
+        self.sound_note.setMaximumWidth(240)
+        self.sound_note.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._sound_note(self.sounder.note)
+        self.sounder.on_note = self._sound_note
+        side.addWidget(self.sound_note)
         side.addStretch(1)
         bottom.addLayout(side)
         d.addLayout(bottom)
@@ -508,6 +570,25 @@ class DeskPage(QWidget):
         self.refresh_recent()
         return result
 
+    def _cameras_changed(self) -> None:
+        """The camera button follows the cameras plugged in: off with "no camera found" and
+        the reason in its tooltip when there is none, on by itself when one appears."""
+        t = self.ctx.tr
+        button = self.camera_button
+        cameras = self.camera_watch.cameras()
+        if not self.camera_watch.supported or _zxing() is None:
+            button.setEnabled(False)
+            button.setToolTip(t("Camera scanning needs QtMultimedia, which is not installed"))
+        elif not cameras:
+            button.setChecked(False)
+            button.setEnabled(False)
+            button.setText(t("Camera scan: no camera found"))
+            button.setToolTip(t("No camera found. Connect a webcam: this button comes on by itself."))
+        else:
+            button.setEnabled(True)
+            button.setText(t("Camera scan"))
+            button.setToolTip(t("Scan badges with the camera {camera}", camera=cameras[0].description()))
+
     def _camera(self, on: bool) -> None:
         if self.camera is not None:
             self.camera.stop()
@@ -521,6 +602,11 @@ class DeskPage(QWidget):
                 return
             self.camera.found.connect(lambda text: self.desk is not None and self.handle_scan(text))
         self.restore_focus()
+
+    def _sound_note(self, text: str) -> None:
+        self.sound_note.setText(text)
+        bell = not self.sounder.tones
+        self.sound_note.setStyleSheet("color: #8a5a00; font-weight: bold;" if bell else "color: #555;")
 
     # ---- refresh ------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -1,16 +1,25 @@
 """The level meter panel: the level of one frequency as a big number and a bar, refreshed ten
-times a second while the technician walks the room towards the emitter. Where QtMultimedia is
-installed (full PySide6, not PySide6-Essentials) a tone whose pitch rises with the level plays
-as well; otherwise the panel says the tone is unavailable."""
+times a second while the technician walks the room towards the emitter, and a tone whose pitch
+rises with the level (issue 7) on the default audio output.
+
+The tone is made by :func:`tone_piece`, a pure function (numpy, no Qt) producing int16 PCM:
+the phase runs on from piece to piece and the pitch glides from the last piece's pitch to the
+new one, so a level change never clicks. :class:`Tone` keeps a QAudioSink's small buffer
+topped up from a timer (push mode), whatever the rate of the level readings.
+
+Without QtMultimedia (PySide6-Essentials) or without an audio output device (no sound card,
+no PulseAudio/PipeWire server) the panel says so and the bar is the guide. The device list is
+read again each time the meter starts, so a headset plugged in meanwhile is used."""
 
 from __future__ import annotations
 
 import logging
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QGroupBox, QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from meetkit.gui import sweep_backend as backend
@@ -22,32 +31,158 @@ BAR_SPAN_DB = 50  # the bar shows 0–50 dB above the noise floor
 TONE_RATE = 22050
 TONE_LOW_HZ = 300.0  # pitch at the noise floor
 TONE_HIGH_HZ = 1800.0  # pitch at BAR_SPAN_DB above it
+TONE_AMPLITUDE = 8000  # of 32767: loud enough in a room, far from clipping
+FADE_S = 0.01  # fade in at the start and out at the stop (no click either)
+SINK_BUFFER_S = 0.15  # the sink's buffer: the delay between a reading and its pitch
+FEED_MS = 30  # how often the buffer is topped up
 
 
-class Tone:
-    """A continuous tone pushed to the default audio output in 0.1 s pieces (QtMultimedia)."""
+@dataclass(frozen=True)
+class ToneState:
+    """Where the tone left off: the next piece continues from here."""
 
-    def __init__(self) -> None:
-        from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
+    phase_rad: float = 0.0
+    pitch_hz: float | None = None  # None: nothing played yet (the first piece starts at its pitch)
+    gain: float = 0.0  # 0 before the fade in and after the fade out
+
+
+def tone_pitch_hz(above_db: float) -> float:
+    """The pitch for a level ``above_db`` above the noise floor: TONE_LOW_HZ at the floor,
+    TONE_HIGH_HZ at BAR_SPAN_DB above it and beyond, linear in between."""
+    share = max(0.0, min(1.0, above_db / BAR_SPAN_DB)) if math.isfinite(above_db) else 0.0
+    return TONE_LOW_HZ + share * (TONE_HIGH_HZ - TONE_LOW_HZ)
+
+
+def tone_piece(state: ToneState, above_db: float, n_samples: int, *, gain: float = 1.0,
+               rate_hz: int = TONE_RATE) -> tuple[np.ndarray, ToneState]:
+    """``n_samples`` of int16 mono PCM at ``rate_hz`` for the level ``above_db``, continuing
+    ``state``: the phase runs on, the pitch glides linearly from the previous piece's pitch to
+    this level's, the gain ramps to ``gain`` within FADE_S. Returns the samples and the state
+    to continue from."""
+    target_hz = tone_pitch_hz(above_db)
+    if n_samples <= 0:
+        return np.zeros(0, dtype="<i2"), state
+    start_hz = target_hz if state.pitch_hz is None else state.pitch_hz
+    k = np.arange(1, n_samples + 1, dtype=np.float64)
+    freq_hz = start_hz + (target_hz - start_hz) * k / n_samples
+    phase = state.phase_rad + 2 * np.pi * np.cumsum(freq_hz) / rate_hz
+    fade_n = max(1.0, FADE_S * rate_hz)
+    step = (gain - state.gain) / fade_n
+    gains = np.clip(state.gain + step * k, min(gain, state.gain), max(gain, state.gain))
+    samples = np.round(np.sin(phase) * gains * TONE_AMPLITUDE).astype("<i2")
+    return samples, ToneState(phase_rad=float(phase[-1] % (2 * np.pi)), pitch_hz=target_hz, gain=float(gains[-1]))
+
+
+class Tone(QObject):
+    """The tone on one audio output (QtMultimedia QAudioSink in push mode). A timer keeps the
+    sink's buffer full with pieces at the latest level; :meth:`stop` fades out, lets the
+    buffer play out and releases the device. ``failed`` carries the reason when the output
+    goes away while playing."""
+
+    failed = Signal(str)
+
+    def __init__(self, device: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from PySide6.QtMultimedia import QAudioFormat, QAudioSink
 
         fmt = QAudioFormat()
         fmt.setSampleRate(TONE_RATE)
         fmt.setChannelCount(1)
         fmt.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        self._sink: Any = QAudioSink(QMediaDevices.defaultAudioOutput(), fmt)
-        self._device: Any = self._sink.start()
-        self._phase = 0.0
+        self.device_name = str(device.description())
+        self._sink: Any = QAudioSink(device, fmt, self)
+        self._sink.setBufferSize(int(SINK_BUFFER_S * TONE_RATE) * 2)
+        self._io: Any = self._sink.start()
+        if self._io is None or _name(self._sink.error()) != "NoError":
+            error = _name(self._sink.error())
+            self._sink.stop()
+            self.setParent(None)
+            raise OSError(f"cannot open the audio output {self.device_name!r} ({error})")
+        self.state = ToneState()
+        self.above_db = 0.0
+        self.samples_written = 0
+        self._pending = b""
+        self._stopping = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(FEED_MS)
+        self._timer.timeout.connect(self.feed)
+        self._timer.start()
 
     def play(self, above_db: float) -> None:
-        share = max(0.0, min(1.0, above_db / BAR_SPAN_DB))
-        pitch = TONE_LOW_HZ + share * (TONE_HIGH_HZ - TONE_LOW_HZ)
-        n = TONE_RATE // 10
-        phase = self._phase + 2 * np.pi * pitch * np.arange(1, n + 1) / TONE_RATE
-        self._phase = float(phase[-1] % (2 * np.pi))
-        self._device.write((np.sin(phase) * 8000).astype("<i2").tobytes())
+        """The level to sound from now on (the pitch glides there in the next piece)."""
+        self.above_db = above_db
+        if not self._stopping:
+            self.feed()
+
+    def feed(self, gain: float = 1.0) -> int:
+        """Top the sink's buffer up; returns the number of samples written. What the sink does
+        not take is written first next time, so the stream stays continuous."""
+        if not self._sink_alive():
+            return 0
+        free = self._sink.bytesFree()
+        written = 0
+        if self._pending:
+            took = max(0, int(self._io.write(self._pending[:free])))
+            self._pending = self._pending[took:]
+            free -= took
+            written += took
+            if self._pending:
+                self.samples_written += written // 2
+                return written // 2
+        if free >= 2:
+            samples, self.state = tone_piece(self.state, self.above_db, free // 2, gain=gain)
+            data = samples.tobytes()
+            took = max(0, int(self._io.write(data)))
+            self._pending = data[took:]
+            written += took
+        self.samples_written += written // 2
+        return written // 2
 
     def stop(self) -> None:
+        """Fade out, let what is buffered play, then release the device."""
+        if self._stopping:
+            return
+        self._stopping = True
+        self._timer.stop()
+        self.feed(gain=0.0)
+        QTimer.singleShot(int(SINK_BUFFER_S * 1000) + 100, self._release)
+
+    def _release(self) -> None:
         self._sink.stop()
+        self.deleteLater()
+
+    def _sink_alive(self) -> bool:
+        """False (and ``failed`` emitted once) when the output went away while playing. Polled
+        from the feed timer: PySide cannot hand QAudio::State to a Python callable, so
+        stateChanged is not connected."""
+        error = _name(self._sink.error())
+        if self._stopping or error in ("NoError", "UnderrunError"):
+            return True
+        log.warning("audio output %r stopped: %s", self.device_name, error)
+        self._timer.stop()
+        self._stopping = True
+        self.failed.emit(f"{self.device_name}: {error}")
+        return False
+
+
+def _name(error: Any) -> str:
+    """An audio error's name (QtAudio.Error and its older alias QAudio.Error do not compare equal)."""
+    return str(getattr(error, "name", error))
+
+
+def audio_outputs() -> list[Any]:
+    """The audio output devices QtMultimedia sees now ([] without QtMultimedia)."""
+    if not backend.audio_available():
+        return []
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return list(QMediaDevices.audioOutputs())
+
+
+def default_audio_output() -> Any:
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return QMediaDevices.defaultAudioOutput()
 
 
 class LevelMeterPanel(QGroupBox):
@@ -58,6 +193,7 @@ class LevelMeterPanel(QGroupBox):
         self.readings = 0
         self.last_level_dbfs: float | None = None
         self.tone: Tone | None = None
+        self.audio_device: Any = None  # the output the next tone plays on; None: no tone
         layout = QVBoxLayout(self)
         self.target = QLabel(tr("Click a finding to measure it"))
         self.target.setWordWrap(True)
@@ -83,12 +219,31 @@ class LevelMeterPanel(QGroupBox):
         self.note = QLabel("")
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
-        self.audio_note = audio = QLabel(tr("Audio tone: pitch rises with the level") if backend.audio_available()
-                                         else tr("Audio tone unavailable: QtMultimedia is not installed (PySide6-Essentials). Watch the bar."))
-        audio.setWordWrap(True)
-        audio.setStyleSheet("color: #666; font-size: 12px;")
-        layout.addWidget(audio)
+        self.audio_note = QLabel("")
+        self.audio_note.setWordWrap(True)
+        layout.addWidget(self.audio_note)
         layout.addStretch(1)
+        self.refresh_audio()
+
+    def refresh_audio(self) -> None:
+        """Read the audio outputs again (called each time the meter starts) and say what the
+        tone will do: play on the default output, or not at all and why."""
+        self.stop_tone()
+        tr = self.tr
+        self.audio_device = None
+        if not backend.audio_available():
+            self._audio_note(tr("Audio tone unavailable: QtMultimedia is not installed (PySide6-Essentials). Watch the bar."), warn=True)
+        elif not audio_outputs():
+            self._audio_note(tr("No audio output device: no tone. Watch the bar."), warn=True)
+        else:
+            self.audio_device = default_audio_output()
+            if self.audio_device.isNull():  # outputs but no default: take the first
+                self.audio_device = audio_outputs()[0]
+            self._audio_note(tr("Audio tone on {device}: pitch rises with the level", device=self.audio_device.description()))
+
+    def _audio_note(self, text: str, *, warn: bool = False) -> None:
+        self.audio_note.setText(text)
+        self.audio_note.setStyleSheet("color: #8a5a00; font-size: 13px; font-weight: bold;" if warn else "color: #666; font-size: 12px;")
 
     def set_target(self, freq_hz: float, label: str) -> None:
         self.target.setText(self.tr("Measuring {label}", label=label) if label else f"{freq_hz / 1e6:.4f} MHz")
@@ -97,6 +252,7 @@ class LevelMeterPanel(QGroupBox):
         self.snr.setText("")
         self.readings = 0
         self.last_level_dbfs = None
+        self.refresh_audio()
 
     def set_note(self, text: str, *, error: bool = False) -> None:
         self.note.setText(text)
@@ -114,16 +270,21 @@ class LevelMeterPanel(QGroupBox):
         self._play(above)
 
     def _play(self, above_db: float) -> None:
-        if not backend.audio_available():
+        if self.audio_device is None:
             return
         try:
             if self.tone is None:
-                self.tone = Tone()
+                self.tone = Tone(self.audio_device, self)
+                self.tone.failed.connect(self._tone_failed)
             self.tone.play(above_db)
-        except Exception as err:  # noqa: BLE001  no sound card or a refused device: the bar still works
+        except Exception as err:  # noqa: BLE001  a refused or vanished device: the bar still works
             log.warning("audio tone unavailable: %s", err)
-            self.audio_note.setText(self.tr("Audio tone unavailable: {err}", err=str(err)))
-            self.tone = None
+            self._tone_failed(str(err))
+
+    def _tone_failed(self, why: str) -> None:
+        self.stop_tone()
+        self.audio_device = None  # until the meter starts again
+        self._audio_note(self.tr("Audio tone unavailable: {err}", err=why), warn=True)
 
     def stop_tone(self) -> None:
         if self.tone is not None:

@@ -90,4 +90,18 @@ ZH: dict[str, str] = {
     "Name of the template in the library:": "模板库中的名称：",
     # gate status
     "Cannot advance to {state} yet:": "暂不能推进到“{state}”：",
+    # webcam photos (QtMultimedia)
+    "Webcam photo…": "摄像头拍照…",
+    "Webcam photo": "摄像头拍照",
+    "Webcam: no camera found": "摄像头：未找到摄像头",
+    "No camera found. Connect a webcam (this button comes on by itself), or add photos from files.":
+        "未找到摄像头。请连接摄像头（连接后此按钮自动启用），或从文件添加照片。",
+    "Take photos for this checklist's items with the camera {camera}": "用摄像头 {camera} 为本检查表的项目拍照",
+    "For item": "用于项目",
+    "Take photo": "拍照",
+    "Starting the camera…": "正在启动摄像头…",
+    "No camera found": "未找到摄像头",
+    "The camera gave no picture": "摄像头未返回图像",
+    "{n} photo(s) taken": "已拍摄 {n} 张照片",
+    "Camera error: {err}": "摄像头错误：{err}",
 }

@@ -84,4 +84,12 @@ ZH: dict[str, str] = {
     "{name}: {items} kept under {tag}": "{name}：{items} 已存放于 {tag}",
     "Return to {name}: {tags}": "请归还 {name}：{tags}",
     "{n} tags hold items": "{n} 个号牌存有代管物品",
+    # desk sound and camera (QtMultimedia)
+    "Sound: system bell (QtMultimedia is not installed)": "提示音：系统铃声（未安装 QtMultimedia）",
+    "No audio output device: the desk beeps with the system bell": "没有音频输出设备：签到台改用系统铃声提示",
+    "Sound: verdict tones on {device}": "提示音：核验结果提示音（{device}）",
+    "The verdict tones cannot play on {device}: the desk beeps with the system bell": "核验结果提示音无法在 {device} 上播放：签到台改用系统铃声提示",
+    "Camera scan: no camera found": "摄像头扫码：未找到摄像头",
+    "No camera found. Connect a webcam: this button comes on by itself.": "未找到摄像头。请连接摄像头，连接后此按钮自动启用。",
+    "Scan badges with the camera {camera}": "用摄像头 {camera} 扫描证件",
 }

@@ -122,4 +122,7 @@ ZH: dict[str, str] = {
     "Suspect": "可疑",
     "RF sweeps": "射频检测",
     "No sweep is attached to this meeting yet.": "本会议尚未关联射频检测。",
+    # level meter tone (QtMultimedia)
+    "No audio output device: no tone. Watch the bar.": "没有音频输出设备：无音调提示，请观察电平条。",
+    "Audio tone on {device}: pitch rises with the level": "音调提示（{device}）：电平越高音调越高",
 }
