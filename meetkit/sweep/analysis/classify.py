@@ -13,7 +13,7 @@ The FM broadcast band (87–108 MHz) is where consumer FM transmitters and cheap
 - without a baseline (none given, or it did not cover the frequency), a carrier that looks like
   a broadcast station — continuous, strong (SNR >= 12 dB), 120–320 kHz wide, within 10 kHz of the
   100 kHz FM raster — is ``broadcast`` with a reason saying that only a baseline can rule out a
-  bug re-using a channel; anything else there (off-raster, narrow, weak, bursty) stays an
+  bug on a broadcast channel; anything else there (off-raster, narrow, weak, bursty) stays an
   ``fm_transmitter`` with the reason it does not look like a station.
 
 A TV band only suggests ``broadcast`` for a signal as wide as a DTMB multiplex (5–9 MHz): a
@@ -220,9 +220,9 @@ def classify(signal: Signal, *, status: str | None = None, compared: bool = True
         reasons.append(
             Reason(
                 "looks like a broadcast station (strong, about 200 kHz wide, continuous, on the 100 kHz raster); "
-                "without a baseline only a sweep outside the room can rule out a bug re-using a station's channel",
+                "without a baseline only a sweep outside the room can rule out a bug on a broadcast channel",
                 "看起来像广播电台（信号强、约 200 kHz 宽、持续、在 100 kHz 栅格上）；没有基线，"
-                "只有在室外扫描一次才能排除窃听器占用电台频道",
+                "只有在室外扫描一次才能排除占用广播频道的窃听器",
             )
         )
     elif kind == "fm_transmitter" and fm_unlike_station:
