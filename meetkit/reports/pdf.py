@@ -4,22 +4,132 @@
 the footer the document title, page x of y, the print time and the audit head hash at the
 time of printing. Reports build their body with the small helpers here (headings,
 key-value blocks, tables that repeat their header across pages).
+
+The CJK font is the expensive part of a document: fpdf2 parses the whole Noto Sans CJK face
+(65,535 glyphs: character map, widths, outlines index) when it is added and subsets it when the
+file is written. :func:`add_cjk_fonts` therefore reads the face from its per-user standalone
+copy (:func:`meetkit.fonts.standalone_face`) and parses it once per process
+(:func:`_parsed_face`, a small LRU cache owned by this module); every document then gets its own
+font object that shares the parsed character map and widths and brings its own glyph subset and
+a fresh fontTools font for the subsetting at output (which changes that font in place).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
+import io
+import logging
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 
-from meetkit.fonts import cjk_font, face_index
+from meetkit.fonts import FontFace, FontSource, cjk_source, standalone_face
 from meetkit.levels import LEVEL_COLOUR, mark
 
+log = logging.getLogger(__name__)
+
 FONT = "cjk"
+STYLES = {"": "regular", "B": "bold"}
+
+
+@dataclass(frozen=True)
+class ParsedFace:
+    """A CJK face parsed by fpdf2 once, to be shared by every document of the process."""
+
+    face: FontFace
+    font: TTFFont  # the template: character map, widths, descriptor; never written out itself
+
+    def open_outlines(self) -> Any:
+        """A fresh fontTools font for one document's subsetting (fpdf2 subsets it in place).
+
+        For a CID-keyed CFF face (Noto Sans CJK) fpdf2 embeds only the subset CFF table, and
+        maps characters through the template's character map: the font's own 44,000-entry
+        cmap would be read and subset for nothing, so it is replaced by a one-entry table.
+        """
+        from fontTools.ttLib import TTFont
+
+        if self.face.data is not None:
+            font = TTFont(io.BytesIO(self.face.data), lazy=True, recalcTimestamp=False)
+        else:
+            font = TTFont(str(self.face.path), fontNumber=self.face.index, lazy=True, recalcTimestamp=False)
+        if self.font.is_cff and self.font.is_cid_keyed and 0x20 in self.font.cmap:
+            font["cmap"] = _one_entry_cmap(0x20, self.font.cmap[0x20])
+        return font
+
+
+def _one_entry_cmap(codepoint: int, glyph_name: str) -> Any:
+    from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    subtable = CmapSubtable.newSubtable(4)
+    subtable.platformID, subtable.platEncID, subtable.language = 3, 1, 0
+    subtable.cmap = {codepoint: glyph_name}
+    table = newTable("cmap")
+    table.tableVersion = 0
+    table.tables = [subtable]
+    return table
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed_face(source: FontSource, style: str, cache_dir: Path | None) -> ParsedFace:
+    """Parse one face once per process; the key changes when the installed font file does."""
+    face = standalone_face(source, cache_dir)
+    scratch = FPDF()
+    if face.data is not None:
+        try:
+            scratch.add_font(FONT, style, str(face.path))
+        except Exception as exc:  # noqa: BLE001 - a copy fontTools cannot read: use the source
+            log.warning("cached font %s is unreadable (%s); using %s directly", face.path, exc, source.path)
+            face = FontFace(source.path, source.index)
+            scratch = FPDF()
+    if face.data is None:
+        scratch.add_font(FONT, style, str(face.path), collection_font_number=face.index)
+    template = scratch.fonts[f"{FONT}{style}"]
+    assert isinstance(template, TTFFont)
+    template.close()  # the template's own fontTools font is never subset or written
+    return ParsedFace(face=face, font=template)
+
+
+def _register(pdf: FPDF, style: str, parsed: ParsedFace) -> None:
+    """Give ``pdf`` its own copy of a parsed face: shared character map and widths, own subset."""
+    fontkey = f"{FONT}{style}"
+    font = copy.copy(parsed.font)
+    font.i = len(pdf.fonts) + 1
+    font.fontkey = fontkey
+    font.cw = defaultdict(parsed.font.cw.default_factory, parsed.font.cw)
+    font.missing_glyphs = []
+    font.biggest_size_pt = 0
+    font.ttfont = parsed.open_outlines()
+    font._hbfont = None  # noqa: SLF001 - per-document text-shaping state, rebuilt on demand
+    font.subset = SubsetMap(font)
+    pdf.fonts[fontkey] = font
+    if font.is_cff and font.is_cid_keyed:
+        pdf._set_min_pdf_version("1.6")  # noqa: SLF001 - what add_font does for CID-keyed CFF
+
+
+def add_cjk_fonts(pdf: FPDF, cache_dir: Path | None = None) -> None:
+    """Add the CJK font as family ``"cjk"`` (styles "" and "B") to ``pdf``.
+
+    The parsed face is shared between the documents of a process; should this fpdf2 version's
+    font object not allow that, the face is added the ordinary way (slower, same result).
+    """
+    for style, weight in STYLES.items():
+        parsed = _parsed_face(cjk_source(weight), style, cache_dir)
+        try:
+            _register(pdf, style, parsed)
+        except (AttributeError, TypeError) as exc:
+            log.warning("cannot share the parsed CJK font with this fpdf2 (%s); adding it per document", exc)
+            pdf.fonts.pop(f"{FONT}{style}", None)
+            face = parsed.face
+            pdf.add_font(FONT, style, str(face.path), collection_font_number=face.index)
 
 
 class MarkedPdf(FPDF):
@@ -32,6 +142,7 @@ class MarkedPdf(FPDF):
         printed_at: dt.datetime,
         orientation: str = "P",
         printed_by: str = "",
+        font_cache_dir: Path | None = None,
     ) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
         self.level = level
@@ -39,10 +150,7 @@ class MarkedPdf(FPDF):
         self.head_hash = head_hash
         self.printed_at = printed_at
         self.printed_by = printed_by
-        regular = cjk_font("regular")
-        bold = cjk_font("bold")
-        self.add_font(FONT, "", str(regular), collection_font_number=face_index(regular))
-        self.add_font(FONT, "B", str(bold), collection_font_number=face_index(bold))
+        add_cjk_fonts(self, font_cache_dir)
         self.set_title(title)
         self.set_creator("meetkit")
         self.set_auto_page_break(auto=True, margin=22)
