@@ -121,7 +121,7 @@ class WebcamPhotoDialog(QDialog):
         self.capture.errorOccurred.connect(lambda _id, _err, text: self._failed(text))
         self.camera: Any = None
         if not media.QMediaDevices.videoInputs():  # unplugged since the button was enabled
-            self._failed(tr("No camera found"))
+            self._say(tr("No camera found"))
             return
         self.camera = media.QCamera(media.QMediaDevices.defaultVideoInput(), self)
         self.session = media.QMediaCaptureSession(self)
@@ -139,7 +139,7 @@ class WebcamPhotoDialog(QDialog):
         """A frame from the camera: encoded and handed to the page for the chosen item."""
         key = self.item.currentData()
         if key is None or image.isNull():
-            self._failed(self.tr_("The camera gave no picture"))
+            self._say(self.tr_("The camera gave no picture"))
             return
         self.photo.emit(str(key), jpeg_bytes(image))
         self.taken += 1
@@ -147,8 +147,11 @@ class WebcamPhotoDialog(QDialog):
         self.take.setEnabled(self.camera is not None and self.capture.isReadyForCapture())
 
     def _failed(self, text: str) -> None:
+        self._say(self.tr_("Camera error: {err}", err=text))
+
+    def _say(self, text: str) -> None:
         log.warning("webcam: %s", text)
-        self.status.setText(self.tr_("Camera error: {err}", err=text))
+        self.status.setText(text)
         self.status.setStyleSheet("color: #b00020; font-weight: bold;")
 
     def done(self, result: int) -> None:

@@ -93,7 +93,7 @@ ZH: dict[str, str] = {
     # webcam photos (QtMultimedia)
     "Webcam photo…": "摄像头拍照…",
     "Webcam photo": "摄像头拍照",
-    "Webcam: no camera found": "摄像头：未找到摄像头",
+    "Webcam: no camera found": "摄像头拍照：未找到摄像头",
     "No camera found. Connect a webcam (this button comes on by itself), or add photos from files.":
         "未找到摄像头。请连接摄像头（连接后此按钮自动启用），或从文件添加照片。",
     "Take photos for this checklist's items with the camera {camera}": "用摄像头 {camera} 为本检查表的项目拍照",
