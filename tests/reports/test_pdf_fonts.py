@@ -1,0 +1,142 @@
+"""The CJK font of every printout: its per-user standalone copy and the parse shared per process."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from fpdf import FPDF
+
+from meetkit.fonts import FontSource, cache_paths, cjk_font, cjk_source, face_index, standalone_face
+from meetkit.reports.pdf import FONT, MarkedPdf, add_cjk_fonts
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+
+PRINTED = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+NAME = "阿依古丽·买买提"
+RARE = "𠈌"  # U+2020C, CJK Extension B
+
+
+def _pages(data: bytes) -> list[str]:
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True).stdout
+    return out.decode("utf-8").split("\f")[:-1]
+
+
+def _document(cache_dir: Path | None, body: str, rows: int = 0) -> bytes:
+    pdf = MarkedPdf(level="机密", title="签到表", head_hash="cd" * 32, printed_at=PRINTED, font_cache_dir=cache_dir)
+    pdf.set_creation_date(PRINTED)
+    pdf.add_page()
+    pdf.heading(body)
+    if rows:
+        pdf.table(["序号", "姓名"], [[i, f"{NAME}{i}"] for i in range(rows)], [10, 50])
+    return bytes(pdf.output())
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache directory for the tests that only print (the copy is made once)."""
+    return tmp_path_factory.mktemp("font-cache")
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> FontSource:
+    """A private copy of the installed regular collection, free to touch and replace."""
+    installed = cjk_font("regular")
+    copy = tmp_path / "src" / installed.name
+    copy.parent.mkdir()
+    shutil.copyfile(installed, copy)
+    return FontSource.of(copy, face_index(installed))
+
+
+def test_rare_character_and_chinese_name_print_as_text_with_the_mark_on_every_page(cache):
+    pages = _pages(_document(cache, f"名单 {RARE}㛃 {NAME}", rows=150))
+    assert len(pages) >= 3
+    for page in pages:
+        assert page.count("机密 SECRET") == 2
+    assert RARE + "㛃" in pages[0] and NAME in pages[0] and f"{NAME}149" in pages[-1]
+    font_path, manifest_path = cache_paths(cjk_source("regular"), cache)
+    assert font_path.is_file() and manifest_path.is_file()
+
+
+def test_documents_of_a_process_share_the_parse_but_not_the_subset(cache):
+    first = MarkedPdf(level="秘密", title="一", head_hash=None, printed_at=PRINTED, font_cache_dir=cache)
+    second = MarkedPdf(level="秘密", title="二", head_hash=None, printed_at=PRINTED, font_cache_dir=cache)
+    a, b = first.fonts[FONT], second.fonts[FONT]
+    assert a.cmap is b.cmap  # parsed once
+    assert a.ttfont is not b.ttfont and a.subset is not b.subset and a.cw is not b.cw
+    first.add_page()
+    first.paragraph("甲乙丙")
+    assert "甲乙丙" in _pages(bytes(first.output()))[0]
+    # The first document's output subset its own font in place: the second still has every glyph.
+    second.add_page()
+    second.paragraph(f"{RARE}龘靐齉 {NAME}")
+    assert f"{RARE}龘靐齉 {NAME}" in _pages(bytes(second.output()))[0]
+    third = MarkedPdf(level="秘密", title="三", head_hash=None, printed_at=PRINTED, font_cache_dir=cache)
+    third.add_page()
+    third.paragraph("丁戊")
+    assert "丁戊" in _pages(bytes(third.output()))[0]
+
+
+def _page(pdf: FPDF) -> bytes:
+    pdf.set_creation_date(PRINTED)
+    pdf.add_page()
+    for style in ("", "B"):
+        pdf.set_font(FONT, style, 12)
+        pdf.cell(text=f"名单 {RARE}㛃 {NAME} Attendees 0123")
+        pdf.ln()
+    return bytes(pdf.output())
+
+
+def test_the_cached_copy_prints_byte_for_byte_what_the_installed_collection_prints(cache):
+    direct = FPDF()
+    for style, weight in (("", "regular"), ("B", "bold")):
+        path = cjk_font(weight)
+        direct.add_font(FONT, style, str(path), collection_font_number=face_index(path))
+    cached = FPDF()
+    add_cjk_fonts(cached, cache)
+    assert cached.fonts[FONT].ttffile.parent == cache
+    assert _page(cached) == _page(direct)  # same subset, widths, outlines, names: same file
+
+
+def test_a_truncated_or_garbled_copy_is_rebuilt(source, tmp_path):
+    cache = tmp_path / "cache"
+    built = standalone_face(source, cache)
+    assert built.cached and built.path.parent == cache
+    good = built.path.read_bytes()
+    built.path.write_bytes(good[: len(good) // 3])
+    again = standalone_face(source, cache)
+    assert again.data == good and built.path.read_bytes() == good
+    built.path.write_bytes(os.urandom(len(good)))  # same length, wrong bytes
+    assert standalone_face(source, cache).data == good
+    _, manifest = cache_paths(source, cache)
+    manifest.write_text("{not json", encoding="utf-8")
+    assert standalone_face(source, cache).data == good
+    assert json.loads(manifest.read_text(encoding="utf-8"))["length"] == len(good)
+
+
+def test_a_changed_source_font_is_copied_again(source, tmp_path):
+    cache = tmp_path / "cache"
+    built = standalone_face(source, cache)
+    inode = built.path.stat().st_ino
+    assert standalone_face(source, cache).path.stat().st_ino == inode  # valid: reused as is
+    os.utime(source.path, ns=(source.mtime_ns + 10**9, source.mtime_ns + 10**9))
+    changed = FontSource.of(source.path, source.index)
+    assert changed != source
+    rebuilt = standalone_face(changed, cache)
+    assert rebuilt.cached and rebuilt.path.stat().st_ino != inode
+    _, manifest = cache_paths(changed, cache)
+    assert json.loads(manifest.read_text(encoding="utf-8"))["mtime_ns"] == changed.mtime_ns
+
+
+def test_an_unwritable_cache_dir_prints_from_the_installed_font(source, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the cache directory should be", encoding="utf-8")
+    face = standalone_face(source, blocker / "fonts")
+    assert not face.cached and face.path == source.path and face.index == source.index
+    pages = _pages(_document(blocker / "fonts", f"{RARE} {NAME}"))
+    assert f"{RARE} {NAME}" in pages[0] and pages[0].count("机密 SECRET") == 2
