@@ -1,5 +1,14 @@
 """Shared fixtures: real SQLCipher stores in tmp_path, a fixed clock, operators of every role,
-and a meeting with approved, pledged attendees."""
+and a meeting with approved, pledged attendees.
+
+Building that setup for every test is slow (each SQLCipher store costs a key derivation, each
+operator a scrypt hash), so each distinct starting state is built once per session into a
+template store file (``Templates``) and every test gets a byte copy of it, opened afresh: a
+real encrypted store of its own. The root ``store`` starts from the least a test needs: empty,
+with the team, or with the approved meeting. tests/desk, tests/custody and tests/checklists
+override ``_template`` with their own template; ``store``, ``team`` and ``approved_meeting``
+then keep their meaning there. Tests of store creation itself call ``create_store``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,7 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -26,7 +35,7 @@ REAL_RECORDINGS = REPO.parent / "shared" / "recordings-real"
 START = dt.datetime(2026, 12, 1, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in Beijing
 
 
-@dataclass
+@dataclass(frozen=True)
 class Team:
     admin: Actor
     secretary: Actor
@@ -84,14 +93,97 @@ def approve_everyone(
 
 
 def copy_of(template: Path, store_path: Path) -> Store:
-    """A byte copy of a session template store, opened afresh (a real encrypted store)."""
-    shutil.copyfile(template, store_path)
+    """A byte copy of a session template store (with its file mode), opened afresh (a real
+    encrypted store)."""
+    shutil.copy(template, store_path)
     return open_store(store_path, PASSPHRASE)
+
+
+def template_clock() -> FixedClock:
+    """The time templates are built at: the ``clock`` fixture's."""
+    return FixedClock(START - dt.timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class Template:
+    """A store file built once per session, and what was made in it."""
+
+    path: Path
+    team: Team | None = None
+    meeting_id: int | None = None
+
+
+class Templates:
+    """The session's template stores, each built the first time a test needs it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._made: dict[str, Template] = {}
+
+    def get(self, name: str, build: Callable[[Path], Template]) -> Template:
+        """The template ``name``, built into a new file by ``build(path)`` the first time."""
+        if name not in self._made:
+            self._made[name] = build(self.folder / f"{name}.db")
+        return self._made[name]
+
+    def derive(self, name: str, base: Template, step: Callable[[Store, FixedClock, Template], Template]) -> Template:
+        """The template ``name``: a copy of ``base`` taken further by ``step(store, clock, base)``
+        (the clock at ``template_clock()``), which returns what the new file holds."""
+
+        def build(path: Path) -> Template:
+            store = copy_of(base.path, path)
+            try:
+                return replace(step(store, template_clock(), base), path=path)
+            finally:
+                store.close()
+
+        return self.get(name, build)
+
+
+def _create(path: Path) -> Template:
+    create_store(path, PASSPHRASE).close()
+    return Template(path)
+
+
+def _with_team(store: Store, clock: FixedClock, base: Template) -> Template:
+    return replace(base, team=make_team(store, clock))
+
+
+def _with_approved_meeting(store: Store, clock: FixedClock, base: Template) -> Template:
+    assert base.team is not None
+    meeting = approve_everyone(store, clock, base.team, make_meeting(store, clock, base.team).id)
+    return replace(base, meeting_id=meeting.id)
+
+
+ROOT_STATES = ("empty", "team", "approved")
+
+
+def root_template(templates: Templates, state: str) -> Template:
+    """The root templates: 'empty' (a new store), 'team' (the first admin and one operator per
+    role, real scrypt hashes), 'approved' (the team and ``approved_meeting``'s meeting)."""
+    empty = templates.get("empty", _create)
+    if state == "empty":
+        return empty
+    team = templates.derive("team", empty, _with_team)
+    if state == "team":
+        return team
+    if state == "approved":
+        return templates.derive("approved", team, _with_approved_meeting)
+    raise ValueError(f"no root template {state!r}; there are {ROOT_STATES}")
+
+
+def needed_state(fixturenames: list[str]) -> str:
+    """The least root template that the test's fixtures (all of them, also indirect ones) need."""
+    if "approved_meeting" in fixturenames:
+        return "approved"
+    if "team" in fixturenames:
+        return "team"
+    return "empty"
 
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(START - dt.timedelta(days=1))
+    return template_clock()
 
 
 @pytest.fixture
@@ -99,31 +191,34 @@ def store_path(tmp_path: Path) -> Path:
     return tmp_path / "meetkit.db"
 
 
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
+    return Templates(tmp_path_factory.mktemp("templates"))
+
+
 @pytest.fixture
-def store(store_path: Path) -> Store:
-    s = create_store(store_path, PASSPHRASE)
+def _template(request: pytest.FixtureRequest, templates: Templates) -> Template:
+    """The template this test's store starts from (overridden per area in tests/*/conftest.py)."""
+    return root_template(templates, needed_state(request.fixturenames))
+
+
+@pytest.fixture
+def store(_template: Template, store_path: Path) -> Store:
+    s = copy_of(_template.path, store_path)
     yield s
     s.close()
 
 
-@pytest.fixture(scope="session")
-def password_hash() -> str:
-    """One real scrypt hash of PASSWORD, computed once: hashing is deliberately slow
-    (about 0.13 s), and the team fixture would otherwise hash nine times per test."""
-    return operators.hash_password(PASSWORD)
-
-
 @pytest.fixture
-def team(store: Store, clock: FixedClock, password_hash: str, monkeypatch: pytest.MonkeyPatch) -> Team:
-    real_hash = operators.hash_password
-    monkeypatch.setattr(operators, "hash_password", lambda pw: password_hash if pw == PASSWORD else real_hash(pw))
-    made = make_team(store, clock)
-    monkeypatch.setattr(operators, "hash_password", real_hash)
-    return made
+def team(_template: Template, store: Store) -> Team:
+    assert _template.team is not None, "this template has no team"
+    return _template.team
 
 
 @pytest.fixture
 def meeting(store: Store, clock: FixedClock, team: Team) -> meetings.Meeting:
+    """A 机密 meeting in draft, made in this test's store (a test asking for both ``meeting`` and
+    ``approved_meeting`` gets two meetings)."""
     return make_meeting(store, clock, team)
 
 
@@ -131,9 +226,10 @@ NAMES = ["𠈌㛃", "阿依古丽·买买提", "龘靐齉", "王小明", "李华
 
 
 @pytest.fixture
-def approved_meeting(store: Store, clock: FixedClock, team: Team, meeting: meetings.Meeting) -> meetings.Meeting:
+def approved_meeting(_template: Template, store: Store, team: Team) -> meetings.Meeting:
     """The meeting with 8 attendees, all approved and pledged, advanced to 'approved'."""
-    return approve_everyone(store, clock, team, meeting.id)
+    assert _template.meeting_id is not None, "this template has no meeting"
+    return meetings.get_meeting(store, _template.meeting_id)
 
 
 def pytest_collection_modifyitems(config, items):

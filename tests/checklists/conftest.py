@@ -1,52 +1,23 @@
 """Fixtures for the checklist tests: a meeting with a venue room, a side room and lodging rooms
 with attendees assigned to them.
 
-As in the desk tests, the shared fixtures (nine operators with scrypt passwords, a meeting of
-eight approved and pledged attendees) are built once per session into a template SQLCipher
-file, and each test gets a byte copy of it (a real encrypted store, opened afresh). The
-overridden fixtures keep the names and meaning of ``tests/conftest.py``.
+The tests start from the root 'approved' session template (see tests/conftest.py: nine
+operators, a meeting of eight approved and pledged attendees), for every test of this folder;
+each gets a byte copy of it (a real encrypted store, opened afresh). ``store``, ``team`` and
+``approved_meeting`` keep the names and meaning of ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 import pytest
 
 from meetkit import attendees, meetings
-from meetkit.clock import FixedClock
-from meetkit.store import Store, create_store
 from tests import conftest as base
-from tests.conftest import PASSPHRASE, START
 
 
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team, int]:
-    path = tmp_path_factory.mktemp("checklists-template") / "template.db"
-    store = create_store(path, PASSPHRASE)
-    clock = FixedClock(START - dt.timedelta(days=1))
-    team = base.make_team(store, clock)
-    meeting = base.approve_everyone(store, clock, team, base.make_meeting(store, clock, team).id)
-    store.close()
-    return path, team, meeting.id
-
-
-@pytest.fixture
-def store(_template, store_path: Path) -> Store:  # type: ignore[no-untyped-def]
-    s = base.copy_of(_template[0], store_path)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def team(_template, store) -> base.Team:  # type: ignore[no-untyped-def]
-    return _template[1]
-
-
-@pytest.fixture
-def approved_meeting(_template, store) -> meetings.Meeting:  # type: ignore[no-untyped-def]
-    return meetings.get_meeting(store, _template[2])
+def _template(templates: base.Templates) -> base.Template:
+    return base.root_template(templates, "approved")
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """Fixtures for controlled documents.
 
-Like tests/desk: the shared setup (nine operators with scrypt passwords, eight approved and
-pledged attendees) is built once per session into a template SQLCipher file, plus badges
-for everyone and a sign-in at the door for all but the last attendee; each test gets a byte
-copy (a real encrypted store opened afresh). Fixture names keep tests/conftest.py's meaning.
+Like tests/desk: the tests start from one session template (see tests/conftest.py): the team,
+eight approved and pledged attendees, badges for everyone and a sign-in at the door for all but
+the last attendee; each test gets a byte copy (a real encrypted store opened afresh). ``store``,
+``team`` and ``approved_meeting`` keep tests/conftest.py's meaning.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from meetkit import attendees
 from meetkit.badges.issue import issue_badges, list_badges
 from meetkit.clock import FixedClock
 from meetkit.desk.signin import check_in
-from meetkit.meetings import get_meeting
 from meetkit.store import Store, create_store
 from tests import conftest as base
 from tests.conftest import PASSPHRASE, START
@@ -25,41 +24,30 @@ from tests.conftest import PASSPHRASE, START
 AT_THE_DOOR = START - dt.timedelta(minutes=30)
 
 
+def _badged_and_signed_in(store: Store, clock: FixedClock, start: base.Template) -> base.Template:
+    """Badges for the approved meeting's attendees; all but the last signed in at the door."""
+    assert start.team is not None and start.meeting_id is not None
+    issue_badges(store, clock, start.team.secretary, start.meeting_id)
+    clock.set(AT_THE_DOOR)
+    for badge in list_badges(store, start.meeting_id)[:-1]:
+        check_in(store, clock, start.team.secretary, start.meeting_id, "东门", badge.token)
+    return start
+
+
 def build_template(path: Path) -> tuple[base.Team, int]:
+    """The custody template built from scratch at ``path`` (for tests outside this folder)."""
     store = create_store(path, PASSPHRASE)
-    clock = FixedClock(START - dt.timedelta(days=1))
+    clock = base.template_clock()
     team = base.make_team(store, clock)
     meeting = base.approve_everyone(store, clock, team, base.make_meeting(store, clock, team).id)
-    issue_badges(store, clock, team.secretary, meeting.id)
-    clock.set(AT_THE_DOOR)
-    for badge in list_badges(store, meeting.id)[:-1]:
-        check_in(store, clock, team.secretary, meeting.id, "东门", badge.token)
+    _badged_and_signed_in(store, clock, base.Template(path, team, meeting.id))
     store.close()
     return team, meeting.id
 
 
 @pytest.fixture(scope="session")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team, int]:
-    path = tmp_path_factory.mktemp("custody-template") / "template.db"
-    team, meeting_id = build_template(path)
-    return path, team, meeting_id
-
-
-@pytest.fixture
-def store(_template, store_path: Path) -> Store:
-    s = base.copy_of(_template[0], store_path)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def team(_template, store) -> base.Team:
-    return _template[1]
-
-
-@pytest.fixture
-def approved_meeting(_template, store):
-    return get_meeting(store, _template[2])
+def _template(templates: base.Templates) -> base.Template:
+    return templates.derive("custody", base.root_template(templates, "approved"), _badged_and_signed_in)
 
 
 @pytest.fixture

@@ -1,16 +1,15 @@
 """Fixtures for the desk area.
 
-Building the shared fixtures (nine operators with scrypt passwords, a meeting of eight
-approved and pledged attendees) takes about two seconds; the desk tests need it dozens of
-times. So it is built once per session into a template SQLCipher file, and each test gets a
-byte copy of that file (a real encrypted store, opened afresh). The overridden fixtures
-below keep the names and meaning of ``tests/conftest.py``.
+The desk tests start from one session template (see tests/conftest.py): the team, a meeting of
+eight approved and pledged attendees (the second with a photo), and badges for everyone. Each
+test gets a byte copy of it (a real encrypted store, opened afresh); ``store``, ``team`` and
+``approved_meeting`` keep the names and meaning of ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from dataclasses import replace
 
 import pytest
 
@@ -18,7 +17,7 @@ from meetkit import attendees, meetings
 from meetkit.badges.issue import Badge, issue_badges, list_badges
 from meetkit.clock import FixedClock
 from meetkit.meetings import get_meeting
-from meetkit.store import Store, create_store
+from meetkit.store import Store
 from tests import conftest as base
 from tests.conftest import PASSPHRASE, START
 
@@ -39,35 +38,19 @@ def portrait() -> bytes:
     return out.getvalue()
 
 
-@pytest.fixture(scope="session")
-def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, base.Team, int]:
-    path = tmp_path_factory.mktemp("desk-template") / "template.db"
-    store = create_store(path, PASSPHRASE)
-    clock = FixedClock(START - dt.timedelta(days=1))
-    team = base.make_team(store, clock)
+def _desk_meeting(store: Store, clock: FixedClock, start: base.Template) -> base.Template:
+    assert start.team is not None
+    team = start.team
     meeting = base.approve_everyone(
         store, clock, team, base.make_meeting(store, clock, team).id, photo=lambda i: portrait() if i == 1 else None
     )
     issue_badges(store, clock, team.secretary, meeting.id)
-    store.close()
-    return path, team, meeting.id
+    return replace(start, meeting_id=meeting.id)
 
 
-@pytest.fixture
-def store(_template, store_path: Path) -> Store:
-    s = base.copy_of(_template[0], store_path)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def team(_template, store) -> base.Team:
-    return _template[1]
-
-
-@pytest.fixture
-def approved_meeting(_template, store):
-    return get_meeting(store, _template[2])
+@pytest.fixture(scope="session")
+def _template(templates: base.Templates) -> base.Template:
+    return templates.derive("desk", base.root_template(templates, "team"), _desk_meeting)
 
 
 @pytest.fixture
@@ -132,3 +115,8 @@ def feed_stdin(monkeypatch):
         monkeypatch.setattr(sys, "stdin", FakeStdin(data))
 
     return feed
+
+
+# tests/gui/test_desk_pages.py imports the desk fixtures from this module: ``store``, ``team`` and
+# ``approved_meeting`` are the root ones, which start from this module's ``_template``.
+store, team, approved_meeting = base.store, base.team, base.approved_meeting
