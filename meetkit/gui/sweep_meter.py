@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,6 +104,9 @@ class Tone(QObject):
         self.samples_written = 0
         self._pending = b""
         self._stopping = False
+        self._stop_deadline = 0.0
+        self._failed = False
+        self._released = False
         self._timer = QTimer(self)
         self._timer.setInterval(FEED_MS)
         self._timer.timeout.connect(self.feed)
@@ -114,9 +118,10 @@ class Tone(QObject):
         if not self._stopping:
             self.feed()
 
-    def feed(self, gain: float = 1.0) -> int:
-        """Top the sink's buffer up; returns the number of samples written. What the sink does
-        not take is written first next time, so the stream stays continuous."""
+    def feed(self) -> int:
+        """Top the sink's buffer up (fading out once stopping); returns the number of samples
+        written. What the sink does not take is written first next time, so the stream stays
+        continuous."""
         if not self._sink_alive():
             return 0
         free = self._sink.bytesFree()
@@ -126,42 +131,50 @@ class Tone(QObject):
             self._pending = self._pending[took:]
             free -= took
             written += took
-            if self._pending:
-                self.samples_written += written // 2
-                return written // 2
-        if free >= 2:
+        if not self._pending and free >= 2:
+            gain = 0.0 if self._stopping else 1.0
             samples, self.state = tone_piece(self.state, self.above_db, free // 2, gain=gain)
             data = samples.tobytes()
             took = max(0, int(self._io.write(data)))
             self._pending = data[took:]
             written += took
         self.samples_written += written // 2
+        faded = self.state.gain == 0.0 and not self._pending
+        if self._stopping and (faded or time.monotonic() > self._stop_deadline):
+            self._timer.stop()  # the fade is in the buffer: let it play, then let go
+            QTimer.singleShot(int(SINK_BUFFER_S * 1000) + 100, self, self._release)
         return written // 2
 
     def stop(self) -> None:
-        """Fade out, let what is buffered play, then release the device."""
+        """Fade out (the next pieces), let what is buffered play, then release the device."""
         if self._stopping:
             return
         self._stopping = True
-        self._timer.stop()
-        self.feed(gain=0.0)
-        QTimer.singleShot(int(SINK_BUFFER_S * 1000) + 100, self._release)
+        self._stop_deadline = time.monotonic() + 1.0  # a stalled output is let go anyway
+        self.feed()
 
     def _release(self) -> None:
-        self._sink.stop()
-        self.deleteLater()
+        if not self._released:
+            self._released = True
+            self._sink.stop()
+            self.deleteLater()
 
     def _sink_alive(self) -> bool:
         """False (and ``failed`` emitted once) when the output went away while playing. Polled
         from the feed timer: PySide cannot hand QAudio::State to a Python callable, so
         stateChanged is not connected."""
+        if self._failed:
+            return False
         error = _name(self._sink.error())
-        if self._stopping or error in ("NoError", "UnderrunError"):
+        if error in ("NoError", "UnderrunError"):
             return True
         log.warning("audio output %r stopped: %s", self.device_name, error)
+        self._failed = True
         self._timer.stop()
-        self._stopping = True
-        self.failed.emit(f"{self.device_name}: {error}")
+        if self._stopping:
+            QTimer.singleShot(0, self, self._release)
+        else:
+            self.failed.emit(f"{self.device_name}: {error}")
         return False
 
 
