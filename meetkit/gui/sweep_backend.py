@@ -185,7 +185,9 @@ def level_readings(source: Any, freq_hz: float, bandwidth_hz: float) -> Any:
 
 @functools.cache
 def audio_available() -> bool:
-    """True when QtMultimedia is importable (PySide6-Essentials does not ship it)."""
+    """True when QtMultimedia is importable (PySide6-Addons ships it, PySide6-Essentials does
+    not). Whether there is an audio output is asked each time the level meter starts
+    (``meetkit.gui.sweep_meter.audio_outputs``)."""
     try:
         importlib.import_module("PySide6.QtMultimedia")
     except ImportError:
