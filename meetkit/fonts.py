@@ -1,23 +1,31 @@
-"""The CJK font every printout and the GUI need (Debian: fonts-noto-cjk), and its per-user copy.
+"""The CJK font every printout and the GUI need (Debian: fonts-noto-cjk), and its per-user copies.
 
-:func:`cjk_font` finds the installed Noto Sans CJK collection. fpdf2 reads the Simplified
-Chinese face of that 20 MB collection for every PDF; :func:`standalone_face` copies the face
-once into the per-user cache directory (``platformdirs.user_cache_dir("meetkit")/fonts``) as a
-standalone OpenType file without the vertical-writing and baseline tables that no printout
-uses (the outlines, the character map and the widths are copied byte for byte). The copy is
-keyed by the source's path, size and modification time and checked against a SHA-256 in its
-manifest before use: a stale, truncated or garbled copy is rebuilt (written to a temporary
-file and moved into place), and when the cache directory cannot be written the collection is
-used directly.
+:func:`cjk_font` finds the installed Noto Sans CJK collection. fpdf2 parses and subsets the
+whole Simplified Chinese face of that 20 MB collection (65,535 glyphs) for every PDF;
+:func:`cached_face` keeps, in the per-user cache directory
+(``platformdirs.user_cache_dir("meetkit")/fonts``), two files made from the face once:
+
+- the *full* copy: the face as a standalone OpenType file without the layout,
+  vertical-writing and baseline tables no printout uses (outlines, character map and widths
+  copied byte for byte);
+- the *common* copy: only the glyphs of the common characters (GB 2312, Latin, punctuation:
+  about 7,800 glyphs, 1.8 MB), which a document whose text stays within them is subset from.
+
+Both are keyed by the source's path, size and modification time and checked against the
+SHA-256 in their manifest before use: stale, truncated or garbled copies are rebuilt (written
+to a temporary file and moved into place), and when the cache directory cannot be written the
+collection itself is used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +75,20 @@ def face_index(path: Path) -> int:
     return SC_FACE_INDEX if path.name.startswith("NotoSansCJK") else 0
 
 
+def common_codepoints() -> frozenset[int]:
+    """The characters of the *common* copy: GB 2312 (6,763 hanzi and its symbols), Latin-1,
+    general and CJK punctuation, full-width forms."""
+    points: set[int] = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
+    points |= set(range(0x2000, 0x2070)) | set(range(0x3000, 0x3040)) | set(range(0xFF00, 0xFFF0))
+    for high in range(0xA1, 0xF8):
+        for low in range(0xA1, 0xFF):
+            try:
+                points.add(ord(bytes((high, low)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    return frozenset(points)
+
+
 @dataclass(frozen=True)
 class FontSource:
     """One face of an installed font file, identified by the file's path, size and mtime."""
@@ -81,22 +103,13 @@ class FontSource:
         stat = path.stat()
         return cls(path=path, index=index, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
 
-    def manifest_key(self) -> dict[str, object]:
-        return {
-            "format": CACHE_FORMAT,
-            "source": str(self.path),
-            "index": self.index,
-            "size": self.size,
-            "mtime_ns": self.mtime_ns,
-        }
-
 
 @dataclass(frozen=True)
 class FontFace:
     """What to hand fpdf2 / fontTools: a font file and the face inside it (0 unless a collection).
 
-    ``data`` holds the bytes of a cached standalone copy, already checked against its manifest
-    (None when printing straight from the installed font).
+    ``data`` holds the bytes of a cached copy, already checked against its manifest (None when
+    printing straight from the installed font).
     """
 
     path: Path
@@ -106,6 +119,14 @@ class FontFace:
     @property
     def cached(self) -> bool:
         return self.data is not None
+
+
+@dataclass(frozen=True)
+class CachedFace:
+    """The face to print with: the full face, and the common copy when there is one."""
+
+    full: FontFace
+    common: FontFace | None = None
 
 
 def cjk_source(weight: str = "regular") -> FontSource:
@@ -119,84 +140,104 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("meetkit", appauthor=False)) / "fonts"
 
 
-def cache_paths(source: FontSource, cache_dir: Path) -> tuple[Path, Path]:
-    """The standalone copy of ``source`` in ``cache_dir`` and its manifest."""
+def cache_paths(source: FontSource, cache_dir: Path) -> tuple[Path, Path, Path]:
+    """The full copy of ``source`` in ``cache_dir``, its common copy and their manifest."""
     tag = hashlib.sha256(str(source.path).encode()).hexdigest()[:8]
     stem = f"{source.path.stem}-{source.index}-{tag}"
-    return cache_dir / f"{stem}.otf", cache_dir / f"{stem}.json"
+    return cache_dir / f"{stem}.otf", cache_dir / f"{stem}.common.otf", cache_dir / f"{stem}.json"
 
 
-def standalone_face(source: FontSource, cache_dir: Path | None = None) -> FontFace:
-    """The per-user standalone copy of ``source`` (made now if missing, stale or damaged).
+def cached_face(source: FontSource, cache_dir: Path | None = None, common: Iterable[int] | None = None) -> CachedFace:
+    """The per-user copies of ``source`` (made now if missing, stale or damaged).
 
-    Falls back to the source itself (and logs why) when the copy cannot be made.
+    ``common`` is the character set of the common copy (default :func:`common_codepoints`).
+    Falls back to the source itself (and logs why) when the copies cannot be made.
     """
     directory = default_cache_dir() if cache_dir is None else cache_dir
-    font_path, manifest_path = cache_paths(source, directory)
-    data = _valid_copy(source, font_path, manifest_path)
-    if data is None:
+    points = sorted(common_codepoints() if common is None else set(common))
+    key = _manifest_key(source, points)
+    paths = cache_paths(source, directory)
+    found = _valid_copies(key, *paths)
+    if found is None:
         try:
-            data = _build_copy(source, font_path, manifest_path)
+            found = _build_copies(source, points, key, *paths)
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, print from the source
             log.warning("cannot cache the font face %s#%d in %s (%s); using the font directly", source.path, source.index, directory, exc)
-            return FontFace(source.path, source.index)
-    return FontFace(font_path, 0, data)
+            return CachedFace(FontFace(source.path, source.index))
+    full, common_data = found
+    return CachedFace(FontFace(paths[0], 0, full), FontFace(paths[1], 0, common_data))
 
 
-def _read_manifest(manifest_path: Path) -> dict[str, object] | None:
+def _manifest_key(source: FontSource, points: list[int]) -> dict[str, object]:
+    return {
+        "format": CACHE_FORMAT,
+        "source": str(source.path),
+        "index": source.index,
+        "size": source.size,
+        "mtime_ns": source.mtime_ns,
+        "common": hashlib.sha256(",".join(map(str, points)).encode()).hexdigest(),
+    }
+
+
+def _digest(data: bytes) -> dict[str, object]:
+    return {"length": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _valid_copies(key: dict[str, object], full_path: Path, common_path: Path, manifest_path: Path) -> tuple[bytes, bytes] | None:
+    """The copies' bytes if the manifest names this very source and both checksums hold."""
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        full, common = full_path.read_bytes(), common_path.read_bytes()
     except (OSError, ValueError):
         return None
-    return manifest if isinstance(manifest, dict) else None
-
-
-def _matches(manifest: dict[str, object], source: FontSource, data: bytes) -> bool:
-    expected = source.manifest_key()
-    if any(manifest.get(key) != value for key, value in expected.items()):
-        return False
-    return manifest.get("length") == len(data) and manifest.get("sha256") == hashlib.sha256(data).hexdigest()
-
-
-def _valid_copy(source: FontSource, font_path: Path, manifest_path: Path) -> bytes | None:
-    """The cached copy's bytes if its manifest names this very source and its checksum holds."""
-    manifest = _read_manifest(manifest_path)
-    if manifest is None:
+    if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in key.items()):
+        log.info("font cache %s is stale: rebuilding it", full_path)
         return None
-    try:
-        data = font_path.read_bytes()
-    except OSError:
+    if manifest.get("full") != _digest(full) or manifest.get("common_copy") != _digest(common):
+        log.info("font cache %s is damaged: rebuilding it", full_path)
         return None
-    if not _matches(manifest, source, data):
-        log.info("font cache %s is stale or damaged: rebuilding it", font_path)
-        return None
-    return data
+    return full, common
 
 
-def _build_copy(source: FontSource, font_path: Path, manifest_path: Path) -> bytes:
+def _build_copies(
+    source: FontSource, points: list[int], key: dict[str, object], full_path: Path, common_path: Path, manifest_path: Path
+) -> tuple[bytes, bytes]:
     from fontTools.ttLib import TTFont
 
-    font_path.parent.mkdir(parents=True, exist_ok=True)
+    full_path.parent.mkdir(parents=True, exist_ok=True)
     font = TTFont(str(source.path), fontNumber=source.index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     try:
         for tag in DROPPED_TABLES:
             if tag in font:
                 del font[tag]
-        fd, tmp_name = tempfile.mkstemp(dir=font_path.parent, prefix=font_path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                font.save(out, reorderTables=False)
-            data = Path(tmp_name).read_bytes()
-            os.replace(tmp_name, font_path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        out = io.BytesIO()
+        font.save(out, reorderTables=False)
     finally:
         font.close()
-    manifest = source.manifest_key() | {"length": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    full = out.getvalue()
+    common = _common_copy(full, points)
+    _write_atomically(full_path, full)
+    _write_atomically(common_path, common)
+    manifest = key | {"full": _digest(full), "common_copy": _digest(common)}
     _write_atomically(manifest_path, json.dumps(manifest, indent=1).encode("utf-8"))
-    log.info("cached font face %s#%d as %s", source.path, source.index, font_path)
-    return data
+    log.info("cached font face %s#%d as %s", source.path, source.index, full_path)
+    return full, common
+
+
+def _common_copy(full: bytes, points: list[int]) -> bytes:
+    """The glyphs of ``points`` only, as fontTools' subsetter keeps them (names, hints, CIDs)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(full), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    options = subset.Options(notdef_outline=True, recommended_glyphs=True, glyph_names=True, name_IDs=["*"], name_languages=["*"])
+    options.layout_features = []
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=points)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out, reorderTables=False)
+    return out.getvalue()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

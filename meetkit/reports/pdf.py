@@ -6,12 +6,14 @@ time of printing. Reports build their body with the small helpers here (headings
 key-value blocks, tables that repeat their header across pages).
 
 The CJK font is the expensive part of a document: fpdf2 parses the whole Noto Sans CJK face
-(65,535 glyphs: character map, widths, outlines index) when it is added and subsets it when the
-file is written. :func:`add_cjk_fonts` therefore reads the face from its per-user standalone
-copy (:func:`meetkit.fonts.standalone_face`) and parses it once per process
-(:func:`_parsed_face`, a small LRU cache owned by this module); every document then gets its own
-font object that shares the parsed character map and widths and brings its own glyph subset and
-a fresh fontTools font for the subsetting at output (which changes that font in place).
+(65,535 glyphs: character map, widths, outlines index) when it is added and again when it
+subsets it for the file. So :func:`add_cjk_fonts` parses the face once per process
+(:func:`_parsed_face`, a small LRU cache owned by this module) from its per-user copies
+(:func:`meetkit.fonts.cached_face`); every document gets its own font object that shares the
+parsed character map and widths and has its own glyph subset and its own fontTools font to
+subset at output (fpdf2 changes that one in place). When a document is written,
+``CjkFonts.use_common_outlines`` has it subset from the small common copy if all its glyphs
+are there (the same glyphs, so the same file), else from the full face.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import SubsetMap, TTFFont
 
-from meetkit.fonts import FontFace, FontSource, cjk_source, standalone_face
+from meetkit.fonts import CachedFace, FontFace, FontSource, cached_face, cjk_source
 from meetkit.levels import LEVEL_COLOUR, mark
 
 log = logging.getLogger(__name__)
@@ -44,22 +46,24 @@ STYLES = {"": "regular", "B": "bold"}
 class ParsedFace:
     """A CJK face parsed by fpdf2 once, to be shared by every document of the process."""
 
-    face: FontFace
+    face: CachedFace
     font: TTFFont  # the template: character map, widths, descriptor; never written out itself
+    common_glyphs: frozenset[str]  # glyph names in the common copy (empty without one)
 
-    def open_outlines(self) -> Any:
+    def open_outlines(self, common: bool = False) -> Any:
         """A fresh fontTools font for one document's subsetting (fpdf2 subsets it in place).
 
-        For a CID-keyed CFF face (Noto Sans CJK) fpdf2 embeds only the subset CFF table, and
+        For a CID-keyed CFF face (Noto Sans CJK) fpdf2 embeds only the subset CFF table and
         maps characters through the template's character map: the font's own 44,000-entry
         cmap would be read and subset for nothing, so it is replaced by a one-entry table.
         """
         from fontTools.ttLib import TTFont
 
-        if self.face.data is not None:
-            font = TTFont(io.BytesIO(self.face.data), lazy=True, recalcTimestamp=False)
+        face = self.face.common if common and self.face.common is not None else self.face.full
+        if face.data is not None:
+            font = TTFont(io.BytesIO(face.data), lazy=True, recalcTimestamp=False)
         else:
-            font = TTFont(str(self.face.path), fontNumber=self.face.index, lazy=True, recalcTimestamp=False)
+            font = TTFont(str(face.path), fontNumber=face.index, lazy=True, recalcTimestamp=False)
         if self.font.is_cff and self.font.is_cid_keyed and 0x20 in self.font.cmap:
             font["cmap"] = _one_entry_cmap(0x20, self.font.cmap[0x20])
         return font
@@ -81,21 +85,34 @@ def _one_entry_cmap(codepoint: int, glyph_name: str) -> Any:
 @functools.lru_cache(maxsize=4)
 def _parsed_face(source: FontSource, style: str, cache_dir: Path | None) -> ParsedFace:
     """Parse one face once per process; the key changes when the installed font file does."""
-    face = standalone_face(source, cache_dir)
+    face = cached_face(source, cache_dir)
     scratch = FPDF()
-    if face.data is not None:
+    common_glyphs: frozenset[str] = frozenset()
+    if face.full.cached:
         try:
-            scratch.add_font(FONT, style, str(face.path))
+            scratch.add_font(FONT, style, str(face.full.path))
+            common_glyphs = _glyph_names(face.common)
         except Exception as exc:  # noqa: BLE001 - a copy fontTools cannot read: use the source
-            log.warning("cached font %s is unreadable (%s); using %s directly", face.path, exc, source.path)
-            face = FontFace(source.path, source.index)
-            scratch = FPDF()
-    if face.data is None:
-        scratch.add_font(FONT, style, str(face.path), collection_font_number=face.index)
+            log.warning("cached font %s is unreadable (%s); using %s directly", face.full.path, exc, source.path)
+            face, common_glyphs, scratch = CachedFace(FontFace(source.path, source.index)), frozenset(), FPDF()
+    if not face.full.cached:
+        scratch.add_font(FONT, style, str(face.full.path), collection_font_number=face.full.index)
     template = scratch.fonts[f"{FONT}{style}"]
     assert isinstance(template, TTFFont)
     template.close()  # the template's own fontTools font is never subset or written
-    return ParsedFace(face=face, font=template)
+    return ParsedFace(face=face, font=template, common_glyphs=common_glyphs)
+
+
+def _glyph_names(face: FontFace | None) -> frozenset[str]:
+    if face is None or face.data is None:
+        return frozenset()
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(face.data), lazy=True)
+    try:
+        return frozenset(font.getGlyphOrder())
+    finally:
+        font.close()
 
 
 def _register(pdf: FPDF, style: str, parsed: ParsedFace) -> None:
@@ -115,12 +132,29 @@ def _register(pdf: FPDF, style: str, parsed: ParsedFace) -> None:
         pdf._set_min_pdf_version("1.6")  # noqa: SLF001 - what add_font does for CID-keyed CFF
 
 
-def add_cjk_fonts(pdf: FPDF, cache_dir: Path | None = None) -> None:
+@dataclass(frozen=True)
+class CjkFonts:
+    """The CJK faces added to one document, by style."""
+
+    faces: dict[str, ParsedFace]
+
+    def use_common_outlines(self, pdf: FPDF) -> None:
+        """Just before writing: subset each face from its common copy if all its glyphs are there."""
+        for style, parsed in self.faces.items():
+            font = pdf.fonts.get(f"{FONT}{style}")
+            if isinstance(font, TTFFont) and parsed.common_glyphs:
+                if set(font.subset.get_all_glyph_names()) <= parsed.common_glyphs:
+                    font.ttfont = parsed.open_outlines(common=True)
+
+
+def add_cjk_fonts(pdf: FPDF, cache_dir: Path | None = None) -> CjkFonts:
     """Add the CJK font as family ``"cjk"`` (styles "" and "B") to ``pdf``.
 
     The parsed face is shared between the documents of a process; should this fpdf2 version's
     font object not allow that, the face is added the ordinary way (slower, same result).
+    Call ``use_common_outlines(pdf)`` on the result just before writing (MarkedPdf does).
     """
+    shared: dict[str, ParsedFace] = {}
     for style, weight in STYLES.items():
         parsed = _parsed_face(cjk_source(weight), style, cache_dir)
         try:
@@ -128,8 +162,11 @@ def add_cjk_fonts(pdf: FPDF, cache_dir: Path | None = None) -> None:
         except (AttributeError, TypeError) as exc:
             log.warning("cannot share the parsed CJK font with this fpdf2 (%s); adding it per document", exc)
             pdf.fonts.pop(f"{FONT}{style}", None)
-            face = parsed.face
+            face = parsed.face.full
             pdf.add_font(FONT, style, str(face.path), collection_font_number=face.index)
+        else:
+            shared[style] = parsed
+    return CjkFonts(shared)
 
 
 class MarkedPdf(FPDF):
@@ -150,7 +187,7 @@ class MarkedPdf(FPDF):
         self.head_hash = head_hash
         self.printed_at = printed_at
         self.printed_by = printed_by
-        add_cjk_fonts(self, font_cache_dir)
+        self.cjk_fonts = add_cjk_fonts(self, font_cache_dir)
         self.set_title(title)
         self.set_creator("meetkit")
         self.set_auto_page_break(auto=True, margin=22)
@@ -295,6 +332,10 @@ class MarkedPdf(FPDF):
         if self._fits_one_line(text, width):
             return 1
         return len(self.multi_cell(width, line_h, text, dry_run=True, output="LINES"))
+
+    def output(self, *args: Any, **kwargs: Any) -> Any:
+        self.cjk_fonts.use_common_outlines(self)
+        return super().output(*args, **kwargs)
 
     def save(self, path: str | Path) -> Path:
         path = Path(path)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from meetkit.fonts import FontSource, cache_paths, cjk_font, cjk_source, face_index, standalone_face
+from meetkit.fonts import FontSource, cache_paths, cached_face, cjk_font, cjk_source, face_index
 from meetkit.reports.pdf import FONT, MarkedPdf, add_cjk_fonts
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -20,6 +20,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs
 PRINTED = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
 NAME = "阿依古丽·买买提"
 RARE = "𠈌"  # U+2020C, CJK Extension B
+FEW = [ord(c) for c in " 测试名单"]  # a small common copy, quick to make, for the cache's own tests
 
 
 def _pages(data: bytes) -> list[str]:
@@ -59,8 +60,7 @@ def test_rare_character_and_chinese_name_print_as_text_with_the_mark_on_every_pa
     for page in pages:
         assert page.count("机密 SECRET") == 2
     assert RARE + "㛃" in pages[0] and NAME in pages[0] and f"{NAME}149" in pages[-1]
-    font_path, manifest_path = cache_paths(cjk_source("regular"), cache)
-    assert font_path.is_file() and manifest_path.is_file()
+    assert all(path.is_file() for path in cache_paths(cjk_source("regular"), cache))
 
 
 def test_documents_of_a_process_share_the_parse_but_not_the_subset(cache):
@@ -82,61 +82,77 @@ def test_documents_of_a_process_share_the_parse_but_not_the_subset(cache):
     assert "丁戊" in _pages(bytes(third.output()))[0]
 
 
-def _page(pdf: FPDF) -> bytes:
+def _page(pdf: FPDF, text: str, before_output=None) -> bytes:
     pdf.set_creation_date(PRINTED)
     pdf.add_page()
     for style in ("", "B"):
         pdf.set_font(FONT, style, 12)
-        pdf.cell(text=f"名单 {RARE}㛃 {NAME} Attendees 0123")
+        pdf.cell(text=text)
         pdf.ln()
+    if before_output is not None:
+        before_output(pdf)
     return bytes(pdf.output())
 
 
-def test_the_cached_copy_prints_byte_for_byte_what_the_installed_collection_prints(cache):
+@pytest.mark.parametrize("text", [f"名单 {NAME} Attendees 0123", f"名单 {RARE}㛃 {NAME} 龘靐齉"], ids=["common", "rare"])
+def test_the_cached_copies_print_byte_for_byte_what_the_installed_collection_prints(cache, text):
     direct = FPDF()
     for style, weight in (("", "regular"), ("B", "bold")):
         path = cjk_font(weight)
         direct.add_font(FONT, style, str(path), collection_font_number=face_index(path))
     cached = FPDF()
-    add_cjk_fonts(cached, cache)
+    fonts = add_cjk_fonts(cached, cache)
     assert cached.fonts[FONT].ttffile.parent == cache
-    assert _page(cached) == _page(direct)  # same subset, widths, outlines, names: same file
+    glyphs: list[int] = []
+
+    def before_output(pdf: FPDF) -> None:
+        fonts.use_common_outlines(pdf)
+        glyphs.extend(len(pdf.fonts[key].ttfont.getGlyphOrder()) for key in (FONT, FONT + "B"))
+
+    written = _page(cached, text, before_output)
+    expected = [7804, 7804] if RARE not in text else [65535, 65535]  # subset from the common or the full copy
+    assert glyphs == expected
+    assert written == _page(direct, text)  # same subset, widths, outlines, names: the same file
 
 
 def test_a_truncated_or_garbled_copy_is_rebuilt(source, tmp_path):
     cache = tmp_path / "cache"
-    built = standalone_face(source, cache)
-    assert built.cached and built.path.parent == cache
-    good = built.path.read_bytes()
-    built.path.write_bytes(good[: len(good) // 3])
-    again = standalone_face(source, cache)
-    assert again.data == good and built.path.read_bytes() == good
-    built.path.write_bytes(os.urandom(len(good)))  # same length, wrong bytes
-    assert standalone_face(source, cache).data == good
-    _, manifest = cache_paths(source, cache)
+    built = cached_face(source, cache, FEW)
+    assert built.full.cached and built.full.path.parent == cache and built.common is not None
+    good_full, good_common = built.full.path.read_bytes(), built.common.path.read_bytes()
+    built.full.path.write_bytes(good_full[: len(good_full) // 3])
+    again = cached_face(source, cache, FEW)
+    assert again.full.data == good_full and built.full.path.read_bytes() == good_full
+    built.common.path.write_bytes(os.urandom(len(good_common)))  # same length, wrong bytes
+    again = cached_face(source, cache, FEW)
+    assert again.common is not None and again.common.data == good_common
+    manifest = cache_paths(source, cache)[2]
     manifest.write_text("{not json", encoding="utf-8")
-    assert standalone_face(source, cache).data == good
-    assert json.loads(manifest.read_text(encoding="utf-8"))["length"] == len(good)
+    assert cached_face(source, cache, FEW).full.data == good_full
+    assert json.loads(manifest.read_text(encoding="utf-8"))["full"]["length"] == len(good_full)
 
 
-def test_a_changed_source_font_is_copied_again(source, tmp_path):
+def test_a_changed_source_font_or_character_set_is_copied_again(source, tmp_path):
     cache = tmp_path / "cache"
-    built = standalone_face(source, cache)
-    inode = built.path.stat().st_ino
-    assert standalone_face(source, cache).path.stat().st_ino == inode  # valid: reused as is
+    built = cached_face(source, cache, FEW)
+    inode = built.full.path.stat().st_ino
+    assert cached_face(source, cache, FEW).full.path.stat().st_ino == inode  # valid: reused as is
     os.utime(source.path, ns=(source.mtime_ns + 10**9, source.mtime_ns + 10**9))
     changed = FontSource.of(source.path, source.index)
     assert changed != source
-    rebuilt = standalone_face(changed, cache)
-    assert rebuilt.cached and rebuilt.path.stat().st_ino != inode
-    _, manifest = cache_paths(changed, cache)
+    rebuilt = cached_face(changed, cache, FEW)
+    assert rebuilt.full.cached and rebuilt.full.path.stat().st_ino != inode
+    manifest = cache_paths(changed, cache)[2]
     assert json.loads(manifest.read_text(encoding="utf-8"))["mtime_ns"] == changed.mtime_ns
+    inode = rebuilt.full.path.stat().st_ino
+    assert cached_face(changed, cache, FEW[:-1]).full.path.stat().st_ino != inode
 
 
 def test_an_unwritable_cache_dir_prints_from_the_installed_font(source, tmp_path):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("a file where the cache directory should be", encoding="utf-8")
-    face = standalone_face(source, blocker / "fonts")
-    assert not face.cached and face.path == source.path and face.index == source.index
+    face = cached_face(source, blocker / "fonts", FEW)
+    assert not face.full.cached and face.common is None
+    assert face.full.path == source.path and face.full.index == source.index
     pages = _pages(_document(blocker / "fonts", f"{RARE} {NAME}"))
     assert f"{RARE} {NAME}" in pages[0] and pages[0].count("机密 SECRET") == 2
