@@ -36,6 +36,8 @@ TONE_AMPLITUDE = 8000  # of 32767: loud enough in a room, far from clipping
 FADE_S = 0.01  # fade in at the start and out at the stop (no click either)
 SINK_BUFFER_S = 0.15  # the sink's buffer: the delay between a reading and its pitch
 FEED_MS = 30  # how often the buffer is topped up
+START_S = 3.0  # an output that has taken nothing after this long does not play
+STALL_S = 1.0  # an output that stopped taking samples this long ago has gone away
 
 
 @dataclass(frozen=True)
@@ -77,10 +79,10 @@ def tone_piece(state: ToneState, above_db: float, n_samples: int, *, gain: float
 class Tone(QObject):
     """The tone on one audio output (QtMultimedia QAudioSink in push mode). A timer keeps the
     sink's buffer full with pieces at the latest level; :meth:`stop` fades out, lets the
-    buffer play out and releases the device. ``failed`` carries the reason when the output
-    goes away while playing."""
+    buffer play out and releases the device. ``failed`` says why when the output goes away
+    while playing."""
 
-    failed = Signal(str)
+    failed = Signal(str, str, str)  # English text with {device} and {error}, the device, the error
 
     def __init__(self, device: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -107,6 +109,8 @@ class Tone(QObject):
         self._stop_deadline = 0.0
         self._failed = False
         self._released = False
+        self._processed_us = 0
+        self._progress_at = time.monotonic()
         self._timer = QTimer(self)
         self._timer.setInterval(FEED_MS)
         self._timer.timeout.connect(self.feed)
@@ -160,21 +164,30 @@ class Tone(QObject):
             self.deleteLater()
 
     def _sink_alive(self) -> bool:
-        """False (and ``failed`` emitted once) when the output went away while playing. Polled
-        from the feed timer: PySide cannot hand QAudio::State to a Python callable, so
-        stateChanged is not connected."""
+        """False (and ``failed`` emitted once) when the output went away while playing: the
+        sink reports an error, or it stops taking samples (PulseAudio kills the stream of a
+        removed output and Qt 6.11 still reports it active). Polled from the feed timer:
+        PySide cannot hand QAudio::State to a Python callable, so stateChanged is not used."""
         if self._failed:
             return False
         error = _name(self._sink.error())
-        if error in ("NoError", "UnderrunError"):
+        now = time.monotonic()
+        processed = int(self._sink.processedUSecs())
+        if processed != self._processed_us:
+            self._processed_us, self._progress_at = processed, now
+        if error not in ("NoError", "UnderrunError"):
+            why = "{device} failed: {error}"
+        elif now - self._progress_at > (STALL_S if processed else START_S):
+            why = "{device} stopped playing the tone" if processed else "{device} does not play the tone"
+        else:
             return True
-        log.warning("audio output %r stopped: %s", self.device_name, error)
+        log.warning("audio output %r: %s (%s)", self.device_name, why, error)
         self._failed = True
         self._timer.stop()
         if self._stopping:
             QTimer.singleShot(0, self, self._release)
         else:
-            self.failed.emit(f"{self.device_name}: {error}")
+            self.failed.emit(why, self.device_name, error)
         return False
 
 
@@ -292,12 +305,12 @@ class LevelMeterPanel(QGroupBox):
             self.tone.play(above_db)
         except Exception as err:  # noqa: BLE001  a refused or vanished device: the bar still works
             log.warning("audio tone unavailable: %s", err)
-            self._tone_failed(str(err))
+            self._tone_failed("{device} failed: {error}", self.audio_device.description(), str(err))
 
-    def _tone_failed(self, why: str) -> None:
+    def _tone_failed(self, why: str, device: str, error: str) -> None:
         self.stop_tone()
         self.audio_device = None  # until the meter starts again
-        self._audio_note(self.tr("Audio tone unavailable: {err}", err=why), warn=True)
+        self._audio_note(self.tr("Audio tone unavailable: {err}", err=self.tr(why, device=device, error=error)), warn=True)
 
     def stop_tone(self) -> None:
         if self.tone is not None:

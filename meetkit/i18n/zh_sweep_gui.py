@@ -125,4 +125,7 @@ ZH: dict[str, str] = {
     # level meter tone (QtMultimedia)
     "No audio output device: no tone. Watch the bar.": "没有音频输出设备：无音调提示，请观察电平条。",
     "Audio tone on {device}: pitch rises with the level": "音调提示（{device}）：电平越高音调越高",
+    "{device} stopped playing the tone": "{device} 已停止播放音调",
+    "{device} does not play the tone": "{device} 无法播放音调",
+    "{device} failed: {error}": "{device} 出错：{error}",
 }

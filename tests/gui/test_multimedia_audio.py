@@ -97,8 +97,8 @@ def _child(out_dir: Path) -> None:
     report["tone_without"] = panel.tone is not None
     panel.grab().save(str(out_dir / "meter-no-device.png"))
 
-    subprocess.run(["pactl", "load-module", "module-null-sink", f"sink_name={SINK}", f"rate={TONE_RATE}", "channels=1"],
-                   check=True, capture_output=True)
+    module = subprocess.run(["pactl", "load-module", "module-null-sink", f"sink_name={SINK}", f"rate={TONE_RATE}", "channels=1"],
+                            check=True, capture_output=True, text=True).stdout.strip()
     spin(5.0, lambda: bool(QMediaDevices.audioOutputs()))
     marks["devices"] = round(time.monotonic() - t0, 2)
     report["outputs"] = [d.description() for d in QMediaDevices.audioOutputs()]
@@ -140,6 +140,22 @@ def _child(out_dir: Path) -> None:
     marks["end"] = round(time.monotonic() - t0, 2)
     report["beeps"] = desk_without.beeps_sent
     report["tones"] = desk_without.tones_played
+
+    # the headset pulled out while the tone plays: the panel says the tone stopped
+    panel.set_target(433.92e6, "433.92 MHz")
+    for _ in range(3):
+        panel.show_level(-60.0, -90.0)
+        spin(0.1)
+    subprocess.run(["pactl", "unload-module", module], check=True, capture_output=True)
+    for _ in range(40):
+        if panel.tone is None:
+            break
+        panel.show_level(-60.0, -90.0)
+        spin(0.1)
+    report["note_unplugged"] = panel.audio_note.text()
+    report["bar_unplugged"] = panel.bar.value()
+    panel.grab().save(str(out_dir / "meter-unplugged.png"))
+    marks["unplugged"] = round(time.monotonic() - t0, 2)
     print(json.dumps(report))
     app.quit()
 
@@ -194,6 +210,10 @@ def test_tone_and_desk_tones_through_pulseaudio(pulse, tmp_path):
     quiet_runs = np.convolve(np.abs(inside) < 30, np.ones(20), "valid") == 20
     assert not quiet_runs[50:-50].any(), "the tone dropped out"
     assert abs(inside[0]) < 100 and abs(inside[-1]) < 100
+
+    # pulled out while playing: said in the panel, the bar carries on
+    assert report["note_unplugged"] == f"音调提示不可用：{report['outputs'][0]} 已停止播放音调", report
+    assert report["bar_unplugged"] == 300
 
     # the desk's tones: admitted (880 Hz) then refused (330 Hz), not the bell
     assert report["desk_with"].startswith("Sound: verdict tones on "), report
