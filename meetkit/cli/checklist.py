@@ -8,17 +8,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from meetkit.cli.args import Sub, command, group, read_file
 from meetkit.cli.context import CliContext
-from meetkit.errors import ErrorCode, InvalidInput, MeetkitError
-
-Sub = Any
-
-
-def _read_file(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as err:
-        raise MeetkitError(ErrorCode.INVALID_INPUT, f"cannot read {path}: {err.strerror}", f"无法读取 {path}：{err.strerror}") from err
+from meetkit.errors import InvalidInput
 
 
 def _due(text: str | None) -> Any:
@@ -67,7 +59,7 @@ def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     actor = ctx.actor()
     view = find_checklist(store, args.meeting, args.checklist)
-    photos = [(_read_file(p), Path(p).name) for p in (args.photo or [])]
+    photos = [(read_file(p), Path(p).name) for p in (args.photo or [])]
     done = record_result(
         store, ctx.clock, actor, args.meeting, view.id, args.item, args.outcome, args.note or "",
         photos=photos, followup_owner=args.owner, followup_due=_due(args.due),
@@ -96,7 +88,7 @@ def cmd_photo(args: argparse.Namespace, ctx: CliContext) -> int:
     store = ctx.store()
     actor = ctx.actor()
     view = find_checklist(store, args.meeting, args.checklist)
-    photo_id = add_photo(store, ctx.clock, actor, args.meeting, view.id, args.item, _read_file(args.file), Path(args.file).name)
+    photo_id = add_photo(store, ctx.clock, actor, args.meeting, view.id, args.item, read_file(args.file), Path(args.file).name)
     ctx.out({"photo_id": photo_id})
     return 0
 
@@ -233,7 +225,7 @@ def cmd_template_edit(args: argparse.Namespace, ctx: CliContext) -> int:
 
     store = ctx.store()
     actor = ctx.actor()
-    items = parse_items_json(_read_file(args.file)) if args.file else None
+    items = parse_items_json(read_file(args.file)) if args.file else None
     add: list[dict[str, Any]] = []
     if args.add:
         if not args.zh:
@@ -262,120 +254,87 @@ def cmd_template_save(args: argparse.Namespace, ctx: CliContext) -> int:
 # ---- parsers --------------------------------------------------------------------------------
 
 
-def _meeting_checklist(p: argparse.ArgumentParser) -> None:
-    p.add_argument("meeting", type=int, help="meeting number")
-    p.add_argument("checklist", help="checklist number, room name, pre:ROOM / post:ROOM, or pre / post")
+def _checklist_command(g: Sub, name: str, help: str, func: Any) -> argparse.ArgumentParser:
+    """A command on one checklist: ``meeting`` and ``checklist`` come first."""
+    c = command(g, name, help, func, meeting=True, meeting_help="meeting number")
+    c.add_argument("checklist", help="checklist number, room name, pre:ROOM / post:ROOM, or pre / post")
+    return c
+
+
+def _kind(p: argparse.ArgumentParser) -> None:
+    p.add_argument("kind", choices=["pre", "post"])
 
 
 def register_dossier(meeting_subparsers: Sub) -> None:
     """Adds ``dossier M --out FILE.pdf`` to a sub-parser collection (for ``meetkit meeting``)."""
-    p = meeting_subparsers.add_parser("dossier", help="print the meeting dossier PDF for the archive (会议档案)")
-    p.add_argument("meeting", type=int)
+    p = command(meeting_subparsers, "dossier", "print the meeting dossier PDF for the archive (会议档案)", cmd_dossier, meeting=True)
     p.add_argument("--out", required=True, help="PDF file to write")
-    p.set_defaults(func=cmd_dossier)
 
 
 def register(sub: Sub) -> None:
-    p = sub.add_parser("checklist", help="venue and room checklists, sign-off, dossier (会场及房间检查)")
-    g = p.add_subparsers(dest="checklist_command", metavar="CHECKLIST_COMMAND")
-    g.required = True
+    g = group(sub, "checklist", "venue and room checklists, sign-off, dossier (会场及房间检查)", "checklist_command", "CHECKLIST_COMMAND")
 
-    c = g.add_parser("list", help="the meeting's checklists with progress and sign-off state")
-    c.add_argument("meeting", type=int)
-    c.set_defaults(func=cmd_list)
+    command(g, "list", "the meeting's checklists with progress and sign-off state", cmd_list, meeting=True)
 
-    c = g.add_parser("create", help="make checklists for every room that has none (pre: venue rooms; post: every room)")
-    c.add_argument("meeting", type=int)
-    c.add_argument("kind", choices=["pre", "post"])
+    c = command(g, "create", "make checklists for every room that has none (pre: venue rooms; post: every room)", cmd_create, meeting=True)
+    _kind(c)
     c.add_argument("--template", help="a library template name instead of the meeting's own")
-    c.set_defaults(func=cmd_create)
 
-    c = g.add_parser("show", help="one checklist: items, results, sign-off")
-    _meeting_checklist(c)
-    c.set_defaults(func=cmd_show)
+    _checklist_command(g, "show", "one checklist: items, results, sign-off", cmd_show)
 
-    c = g.add_parser("set", help="record an item: pass, fail (needs --note) or na; on a copy item, pass = found in the room")
-    _meeting_checklist(c)
+    c = _checklist_command(g, "set", "record an item: pass, fail (needs --note) or na; on a copy item, pass = found in the room", cmd_set)
     c.add_argument("item", help="item number or key")
     c.add_argument("outcome", choices=["pass", "fail", "na"])
     c.add_argument("--note", help="what was seen (required for fail; the sweep report reference for the sweep item)")
     c.add_argument("--photo", action="append", metavar="FILE", help="attach a photo (repeatable)")
     c.add_argument("--owner", help="for a fail: who must follow it up (default: you)")
     c.add_argument("--due", help="for a fail: when the follow-up is due (e.g. 2026-12-01T08:00)")
-    c.set_defaults(func=cmd_set)
 
-    c = g.add_parser("found", help="a controlled copy found in the room: recorded and recovered in the custody ledger")
-    _meeting_checklist(c)
+    c = _checklist_command(g, "found", "a controlled copy found in the room: recorded and recovered in the custody ledger", cmd_found)
     c.add_argument("copy", help="copy code (CP-…) or number")
     c.add_argument("--note")
-    c.set_defaults(func=cmd_found)
 
-    c = g.add_parser("photo", help="attach a photo to an item")
-    _meeting_checklist(c)
+    c = _checklist_command(g, "photo", "attach a photo to an item", cmd_photo)
     c.add_argument("item")
     c.add_argument("file")
-    c.set_defaults(func=cmd_photo)
 
-    c = g.add_parser("sign", help="sign a complete checklist; on 机密/绝密 a second inspector countersigns with their own login")
-    _meeting_checklist(c)
-    c.set_defaults(func=cmd_sign)
+    _checklist_command(g, "sign", "sign a complete checklist; on 机密/绝密 a second inspector countersigns with their own login", cmd_sign)
 
-    c = g.add_parser("reopen", help="reopen a signed checklist (needs a reason; audited)")
-    _meeting_checklist(c)
+    c = _checklist_command(g, "reopen", "reopen a signed checklist (needs a reason; audited)", cmd_reopen)
     c.add_argument("--reason", required=True)
-    c.set_defaults(func=cmd_reopen)
 
-    c = g.add_parser("sync", help="add items for controlled copies that went out since the checklist was made")
-    _meeting_checklist(c)
-    c.set_defaults(func=cmd_sync)
+    _checklist_command(g, "sync", "add items for controlled copies that went out since the checklist was made", cmd_sync)
 
-    c = g.add_parser("followups", help="follow-ups opened by failed items")
-    c.add_argument("meeting", type=int)
+    c = command(g, "followups", "follow-ups opened by failed items", cmd_followups, meeting=True)
     c.add_argument("--open", action="store_true", help="only the open ones")
-    c.set_defaults(func=cmd_followups)
 
-    c = g.add_parser("resolve", help="record how a follow-up was resolved")
-    c.add_argument("meeting", type=int)
+    c = command(g, "resolve", "record how a follow-up was resolved", cmd_resolve, meeting=True)
     c.add_argument("followup", type=int)
     c.add_argument("--note", required=True)
-    c.set_defaults(func=cmd_resolve)
 
-    c = g.add_parser("assign", help="give a follow-up a new owner or due time")
-    c.add_argument("meeting", type=int)
+    c = command(g, "assign", "give a follow-up a new owner or due time", cmd_assign, meeting=True)
     c.add_argument("followup", type=int)
     c.add_argument("--owner")
     c.add_argument("--due")
-    c.set_defaults(func=cmd_assign)
 
-    c = g.add_parser("report", help="PDF of one checklist (photos as thumbnails)")
-    _meeting_checklist(c)
+    c = _checklist_command(g, "report", "PDF of one checklist (photos as thumbnails)", cmd_report)
     c.add_argument("--out", required=True)
-    c.set_defaults(func=cmd_report)
 
-    c = g.add_parser("summary", help="PDF summary of every checklist of the meeting")
-    c.add_argument("meeting", type=int)
+    c = command(g, "summary", "PDF summary of every checklist of the meeting", cmd_summary, meeting=True)
     c.add_argument("--out", required=True)
-    c.set_defaults(func=cmd_summary)
 
-    c = g.add_parser("sweep-status", help="is a sweep report without unresolved findings attached?")
-    c.add_argument("meeting", type=int)
-    c.set_defaults(func=cmd_sweep_status)
+    command(g, "sweep-status", "is a sweep report without unresolved findings attached?", cmd_sweep_status, meeting=True)
 
     register_dossier(g)
 
-    t = g.add_parser("template", help="checklist templates: list, show, edit per meeting, save for reuse")
-    tg = t.add_subparsers(dest="template_command", metavar="TEMPLATE_COMMAND")
-    tg.required = True
-    c = tg.add_parser("list", help="built-in and saved templates")
-    c.set_defaults(func=cmd_template_list)
-    c = tg.add_parser("show", help="a template's items (JSON, usable with 'edit --file')")
+    tg = group(g, "template", "checklist templates: list, show, edit per meeting, save for reuse", "template_command", "TEMPLATE_COMMAND")
+    command(tg, "list", "built-in and saved templates", cmd_template_list)
+    c = command(tg, "show", "a template's items (JSON, usable with 'edit --file')", cmd_template_show)
     c.add_argument("name", nargs="?")
     c.add_argument("--meeting", type=int, help="show the meeting's own template")
     c.add_argument("--kind", choices=["pre", "post"])
-    c.set_defaults(func=cmd_template_show)
-    c = tg.add_parser("edit", help="change the template the meeting's new checklists are made from")
-    c.add_argument("meeting", type=int)
-    c.add_argument("kind", choices=["pre", "post"])
+    c = command(tg, "edit", "change the template the meeting's new checklists are made from", cmd_template_edit, meeting=True)
+    _kind(c)
     c.add_argument("--from", dest="start_from", metavar="NAME", help="start from a saved or built-in template")
     c.add_argument("--file", help="replace the items with those in a JSON file (see 'template show')")
     c.add_argument("--add", metavar="ENGLISH", help="add an item: its English text (with --zh)")
@@ -385,9 +344,6 @@ def register(sub: Sub) -> None:
     c.add_argument("--section-zh")
     c.add_argument("--room-kind", action="append", choices=["meeting", "side", "lodging"], help="limit the added item to these rooms")
     c.add_argument("--remove", action="append", metavar="KEY", help="remove an item by key (repeatable)")
-    c.set_defaults(func=cmd_template_edit)
-    c = tg.add_parser("save", help="save the meeting's template to the library for reuse")
-    c.add_argument("meeting", type=int)
-    c.add_argument("kind", choices=["pre", "post"])
+    c = command(tg, "save", "save the meeting's template to the library for reuse", cmd_template_save, meeting=True)
+    _kind(c)
     c.add_argument("name")
-    c.set_defaults(func=cmd_template_save)

@@ -6,23 +6,20 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from meetkit.cli.args import Sub, add_json, command, group
 from meetkit.cli.context import CliContext, read_secret
 from meetkit.errors import InvalidInput
 
-Sub = argparse._SubParsersAction  # type: ignore[type-arg]
 
-
-def _m(p: argparse.ArgumentParser) -> None:
-    p.add_argument("meeting", type=int, help="meeting id")
+def _on_meeting(g: Sub, name: str, help: str, func: Any) -> argparse.ArgumentParser:
+    """A docs command: its first argument is the meeting."""
+    return command(g, name, help, func, meeting=True, meeting_help="meeting id")
 
 
 def register(sub: Sub) -> None:
-    docs = sub.add_parser("docs", help="controlled documents: numbered copies, issue and recall (受控文件)")
-    dsub = docs.add_subparsers(dest="docs_command", metavar="ACTION")
-    dsub.required = True
+    dsub = group(sub, "docs", "controlled documents: numbered copies, issue and recall (受控文件)", "docs_command", "ACTION")
 
-    p = dsub.add_parser("register", help="register a document and number its copies (登记文件)")
-    _m(p)
+    p = _on_meeting(dsub, "register", "register a document and number its copies (登记文件)", cmd_register)
     p.add_argument("--title", required=True)
     p.add_argument("--number", default="", help="document number (文号)")
     p.add_argument("--level", required=True, help="绝密|机密|秘密|内部")
@@ -32,66 +29,44 @@ def register(sub: Sub) -> None:
     p.add_argument("--policy", choices=["return", "take-away"], default="return")
     p.add_argument("--take-away-units", default="", help="comma-separated units allowed to take copies away")
     p.add_argument("--take-away-attendees", default="", help="comma-separated attendee ids allowed to take copies away")
-    p.set_defaults(func=cmd_register)
 
-    p = dsub.add_parser("list", help="documents of a meeting (文件列表)")
-    _m(p)
-    p.set_defaults(func=cmd_list)
+    _on_meeting(dsub, "list", "documents of a meeting (文件列表)", cmd_list)
 
-    p = dsub.add_parser("labels", help="print cover labels with QR codes (打印份号标签)")
-    _m(p)
+    p = _on_meeting(dsub, "labels", "print cover labels with QR codes (打印份号标签)", cmd_labels)
     p.add_argument("document", help="document id or number (文号)")
     p.add_argument("--out", required=True)
-    p.set_defaults(func=cmd_labels)
 
-    p = dsub.add_parser("issue", help="issue a copy to an attendee (发放)")
-    _m(p)
+    p = _on_meeting(dsub, "issue", "issue a copy to an attendee (发放)", cmd_issue)
     p.add_argument("copy", help="scanned copy code or copy number")
     p.add_argument("--to", required=True, help="attendee id or scanned badge")
-    p.set_defaults(func=cmd_issue)
 
-    p = dsub.add_parser("return", help="take a copy back (收回)")
-    _m(p)
+    p = _on_meeting(dsub, "return", "take a copy back (收回)", cmd_return)
     p.add_argument("copy")
     p.add_argument("--by", required=True, help="attendee id or scanned badge of the person handing it in")
-    p.set_defaults(func=cmd_return)
 
-    p = dsub.add_parser("take-away", help="register a copy taken away by a unit (登记带回)")
-    _m(p)
+    p = _on_meeting(dsub, "take-away", "register a copy taken away by a unit (登记带回)", cmd_take_away)
     p.add_argument("copy")
     p.add_argument("--unit", required=True)
     p.add_argument("--carrier", required=True)
     p.add_argument("--receipt", required=True, help="the receiving unit's registration number")
     p.add_argument("--out", help="also write the receipt as a PDF here")
-    p.set_defaults(func=cmd_take_away)
 
-    p = dsub.add_parser("lost", help="report a copy lost: opens an incident (报失)")
-    _m(p)
+    p = _on_meeting(dsub, "lost", "report a copy lost: opens an incident (报失)", cmd_lost)
     p.add_argument("copy")
     p.add_argument("--note", required=True)
     p.add_argument("--reported-to", default="")
     p.add_argument("--measures", default="")
     p.add_argument("--discovered-at", help="when the loss was discovered (ISO time; default now)")
-    p.set_defaults(func=cmd_lost)
 
-    p = dsub.add_parser("recover", help="a lost copy is found (找回)")
-    _m(p)
+    p = _on_meeting(dsub, "recover", "a lost copy is found (找回)", cmd_recover)
     p.add_argument("copy")
     p.add_argument("--note", default="")
-    p.set_defaults(func=cmd_recover)
 
-    p = dsub.add_parser("history", help="the custody events of one copy (份号履历)")
-    _m(p)
-    p.add_argument("copy")
-    p.set_defaults(func=cmd_history)
+    _on_meeting(dsub, "history", "the custody events of one copy (份号履历)", cmd_history).add_argument("copy")
 
-    p = dsub.add_parser("reconcile", help="per document and per attendee: what is out (清退核对)")
-    _m(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_reconcile)
+    add_json(_on_meeting(dsub, "reconcile", "per document and per attendee: what is out (清退核对)", cmd_reconcile))
 
-    p = dsub.add_parser("destroy", help="destroy copies: director approves, 2+ witnesses confirm (销毁)")
-    _m(p)
+    p = _on_meeting(dsub, "destroy", "destroy copies: director approves, 2+ witnesses confirm (销毁)", cmd_destroy)
     p.add_argument("--copies", required=True, help="e.g. '1-50,61' or copy codes")
     p.add_argument("--method", required=True)
     p.add_argument("--place", required=True)
@@ -99,66 +74,43 @@ def register(sub: Sub) -> None:
                    "MEETKIT_WITNESS_PASSWORD_1, _2, … or a prompt")
     p.add_argument("--note", default="")
     p.add_argument("--out", help="write the destruction certificate PDF here")
-    p.set_defaults(func=cmd_destroy)
 
-    p = dsub.add_parser("incidents", help="open incidents (未结事件)")
-    _m(p)
+    p = _on_meeting(dsub, "incidents", "open incidents (未结事件)", cmd_incidents)
     p.add_argument("--all", action="store_true", help="closed ones too")
-    p.set_defaults(func=cmd_incidents)
 
-    p = dsub.add_parser("close-incident", help="the director closes an incident (关闭事件)")
-    _m(p)
+    p = _on_meeting(dsub, "close-incident", "the director closes an incident (关闭事件)", cmd_close_incident)
     p.add_argument("incident", type=int)
     p.add_argument("--resolution", required=True)
-    p.set_defaults(func=cmd_close_incident)
 
-    p = dsub.add_parser("report", help="print a report as PDF or CSV (报表)")
-    _m(p)
+    p = _on_meeting(dsub, "report", "print a report as PDF or CSV (报表)", cmd_report)
     p.add_argument("kind", choices=["distribution", "reconciliation", "destruction", "notebooks", "incidents"])
     p.add_argument("--out", required=True, help="FILE.pdf or FILE.csv")
     p.add_argument("--batch", type=int, help="destruction batch (for 'destruction')")
-    p.set_defaults(func=cmd_report)
 
-    nb = dsub.add_parser("notebook", help="meeting notebooks (会议记录本)")
-    nsub = nb.add_subparsers(dest="notebook_command", metavar="ACTION")
-    nsub.required = True
-    p = nsub.add_parser("register", help="register notebooks issued to a secretary")
-    _m(p)
+    nsub = group(dsub, "notebook", "meeting notebooks (会议记录本)", "notebook_command", "ACTION")
+    p = _on_meeting(nsub, "register", "register notebooks issued to a secretary", cmd_nb_register)
     p.add_argument("--title", required=True)
     p.add_argument("--custodian", required=True, help="secretary operator (password: MEETKIT_CUSTODIAN_PASSWORD or prompt)")
     p.add_argument("--years", type=int, choices=[3, 4, 5], default=5, help="retention period")
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--level")
-    p.set_defaults(func=cmd_nb_register)
-    p = nsub.add_parser("handover", help="change the custodian; both confirm")
-    _m(p)
+    p = _on_meeting(nsub, "handover", "change the custodian; both confirm", cmd_nb_handover)
     p.add_argument("copy")
     p.add_argument("--to", required=True, help="new custodian (password: MEETKIT_TO_PASSWORD or prompt)")
-    p.set_defaults(func=cmd_nb_handover)
-    p = nsub.add_parser("archive", help="transfer to the archives after the retention period")
-    _m(p)
+    p = _on_meeting(nsub, "archive", "transfer to the archives after the retention period", cmd_nb_archive)
     p.add_argument("copy")
     p.add_argument("--archive-ref", required=True)
-    p.set_defaults(func=cmd_nb_archive)
-    p = nsub.add_parser("list", help="the notebook register")
-    _m(p)
-    p.set_defaults(func=cmd_nb_list)
+    _on_meeting(nsub, "list", "the notebook register", cmd_nb_list)
 
-    rec = dsub.add_parser("recording", help="recording media with the speaker's consent (录音录像)")
-    rsub = rec.add_subparsers(dest="recording_command", metavar="ACTION")
-    rsub.required = True
-    p = rsub.add_parser("consent", help="record a speaker's consent")
-    _m(p)
+    rsub = group(dsub, "recording", "recording media with the speaker's consent (录音录像)", "recording_command", "ACTION")
+    p = _on_meeting(rsub, "consent", "record a speaker's consent", cmd_rec_consent)
     p.add_argument("--speaker", required=True)
     p.add_argument("--scope", default="")
-    p.set_defaults(func=cmd_rec_consent)
-    p = rsub.add_parser("register", help="register recording media (needs a consent)")
-    _m(p)
+    p = _on_meeting(rsub, "register", "register recording media (needs a consent)", cmd_rec_register)
     p.add_argument("--consent", type=int, required=True)
     p.add_argument("--title", required=True)
     p.add_argument("--media", required=True)
     p.add_argument("--copies", type=int, default=1)
-    p.set_defaults(func=cmd_rec_register)
 
 
 def _split(text: str) -> list[str]:

@@ -8,17 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from meetkit import attendees, audit, meetings, operators
+from meetkit.cli.args import Sub, add_json, command, group, read_file
 from meetkit.cli.context import CliContext, read_secret
 from meetkit.errors import ErrorCode, InvalidInput, MeetkitError
 
-Sub = argparse._SubParsersAction  # type: ignore[type-arg]
-
 
 def register(sub: Sub) -> None:
-    p = sub.add_parser("init", help="create the store and its first admin (创建数据库与管理员)")
+    p = command(sub, "init", "create the store and its first admin (创建数据库与管理员)", cmd_init)
     p.add_argument("--admin", required=True, help="name of the first admin operator")
     p.add_argument("--no-encrypt", action="store_true", help="create an UNENCRYPTED store (not for classified data)")
-    p.set_defaults(func=cmd_init)
 
     _register_operator(sub)
     _register_meeting(sub)
@@ -74,20 +72,13 @@ def cmd_init(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _register_operator(sub: Sub) -> None:
-    p = sub.add_parser("operator", help="operators and roles (操作员)")
-    g = p.add_subparsers(dest="operator_command", metavar="OPERATOR_COMMAND")
-    g.required = True
-    add = g.add_parser("add", help="add an operator (password from NEW_OPERATOR_PASSWORD or a prompt)")
+    g = group(sub, "operator", "operators and roles (操作员)", "operator_command", "OPERATOR_COMMAND")
+    add = command(g, "add", "add an operator (password from NEW_OPERATOR_PASSWORD or a prompt)", cmd_operator_add)
     add.add_argument("name")
     add.add_argument("--role", dest="roles", action="extend", nargs="+", required=True, choices=operators.ROLES, help="one or more roles: --role secretary chair")
     add.add_argument("--display-name", default="")
-    add.set_defaults(func=cmd_operator_add)
-    ls = g.add_parser("list", help="list operators")
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(func=cmd_operator_list)
-    dis = g.add_parser("disable", help="disable an operator")
-    dis.add_argument("name")
-    dis.set_defaults(func=cmd_operator_disable)
+    add_json(command(g, "list", "list operators", cmd_operator_list))
+    command(g, "disable", "disable an operator", cmd_operator_disable).add_argument("name")
 
 
 def cmd_operator_add(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -122,10 +113,8 @@ def cmd_operator_disable(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _register_meeting(sub: Sub) -> None:
-    p = sub.add_parser("meeting", help="meetings (会议)")
-    g = p.add_subparsers(dest="meeting_command", metavar="MEETING_COMMAND")
-    g.required = True
-    c = g.add_parser("create", help="create a meeting")
+    g = group(sub, "meeting", "meetings (会议)", "meeting_command", "MEETING_COMMAND")
+    c = command(g, "create", "create a meeting", cmd_meeting_create)
     c.add_argument("--title", required=True)
     c.add_argument("--level", required=True, help="绝密 | 机密 | 秘密 | 内部 (or top-secret, secret, confidential, internal)")
     c.add_argument("--venue", default="")
@@ -133,33 +122,19 @@ def _register_meeting(sub: Sub) -> None:
     c.add_argument("--ends", required=True)
     c.add_argument("--chair", default="")
     c.add_argument("--organizer", default="")
-    c.add_argument("--json", action="store_true")
-    c.set_defaults(func=cmd_meeting_create)
-    ls = g.add_parser("list", help="list meetings")
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(func=cmd_meeting_list)
-    sh = g.add_parser("show", help="show one meeting")
-    sh.add_argument("meeting", type=int)
-    sh.add_argument("--json", action="store_true")
-    sh.set_defaults(func=cmd_meeting_show)
-    ad = g.add_parser("advance", help="move a meeting to its next state")
-    ad.add_argument("meeting", type=int)
+    add_json(c)
+    add_json(command(g, "list", "list meetings", cmd_meeting_list))
+    add_json(command(g, "show", "show one meeting", cmd_meeting_show, meeting=True))
+    ad = command(g, "advance", "move a meeting to its next state", cmd_meeting_advance, meeting=True)
     ad.add_argument("--to", required=True, choices=meetings.STATES)
     ad.add_argument("--override", metavar="REASON", help="chair only: pass a blocking gate, with the reason")
-    ad.set_defaults(func=cmd_meeting_advance)
-    rm = g.add_parser("add-room", help="add a room (meeting room, side room, lodging room)")
-    rm.add_argument("meeting", type=int)
+    rm = command(g, "add-room", "add a room (meeting room, side room, lodging room)", cmd_meeting_add_room, meeting=True)
     rm.add_argument("name")
     rm.add_argument("--kind", choices=meetings.ROOM_KINDS, default="meeting")
-    rm.set_defaults(func=cmd_meeting_add_room)
-    rs = g.add_parser("relay-scope", help="chair: record how far the content may be relayed")
-    rs.add_argument("meeting", type=int)
+    rs = command(g, "relay-scope", "chair: record how far the content may be relayed", cmd_meeting_relay_scope, meeting=True)
     rs.add_argument("scope")
-    rs.set_defaults(func=cmd_meeting_relay_scope)
-    dossier = g.add_parser("dossier", help="print the meeting dossier PDF for the archive")
-    dossier.add_argument("meeting", type=int)
+    dossier = command(g, "dossier", "print the meeting dossier PDF for the archive", cmd_meeting_dossier, meeting=True)
     dossier.add_argument("--out", required=True)
-    dossier.set_defaults(func=cmd_meeting_dossier)
 
 
 def cmd_meeting_create(args: argparse.Namespace, ctx: CliContext) -> int:
@@ -245,66 +220,46 @@ def cmd_meeting_dossier(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _register_attendees(sub: Sub) -> None:
-    p = sub.add_parser("attendees", help="attendee lists and vetting (参会人员审核)")
-    g = p.add_subparsers(dest="attendees_command", metavar="ATTENDEES_COMMAND")
-    g.required = True
-    im = g.add_parser("import", help="import a unit's list (CSV: UTF-8, UTF-8 BOM or GBK)")
-    im.add_argument("meeting", type=int)
+    g = group(sub, "attendees", "attendee lists and vetting (参会人员审核)", "attendees_command", "ATTENDEES_COMMAND")
+    im = command(g, "import", "import a unit's list (CSV: UTF-8, UTF-8 BOM or GBK)", cmd_attendees_import, meeting=True)
     im.add_argument("file")
     im.add_argument("--skip-bad", action="store_true", help="import the good rows, skip (and list) bad rows and duplicates")
     im.add_argument("--dry-run", action="store_true", help="only check the file")
-    im.add_argument("--json", action="store_true")
-    im.set_defaults(func=cmd_attendees_import)
-    add = g.add_parser("add", help="add one attendee by hand")
-    add.add_argument("meeting", type=int)
+    add_json(im)
+    add = command(g, "add", "add one attendee by hand", cmd_attendees_add, meeting=True)
     add.add_argument("--name", required=True)
-    for field in ("unit", "title", "id-number", "phone", "category", "seat"):
-        add.add_argument(f"--{field}", default=None)
-    add.add_argument("--photo", help="image file")
-    add.add_argument("--json", action="store_true")
-    add.set_defaults(func=cmd_attendees_add)
-    ed = g.add_parser("edit", help="edit an attendee (an approved one returns to pending)")
-    ed.add_argument("meeting", type=int)
+    _person_fields(add, ("unit", "title", "id-number", "phone", "category", "seat"))
+    add_json(add)
+    ed = command(g, "edit", "edit an attendee (an approved one returns to pending)", cmd_attendees_edit, meeting=True)
     ed.add_argument("attendee", type=int)
-    for field in ("name", "unit", "title", "id-number", "phone", "category", "seat"):
-        ed.add_argument(f"--{field}", default=None)
-    ed.add_argument("--photo", help="image file")
-    ed.set_defaults(func=cmd_attendees_edit)
-    ap = g.add_parser("approve", help="chair: approve attendees")
-    ap.add_argument("meeting", type=int)
-    who = ap.add_mutually_exclusive_group(required=True)
-    who.add_argument("--all", action="store_true", help="every pending attendee")
-    who.add_argument("ids", nargs="*", type=int, default=[])
-    ap.set_defaults(func=cmd_attendees_approve)
-    rj = g.add_parser("reject", help="chair: reject an attendee, with the reason")
-    rj.add_argument("meeting", type=int)
+    _person_fields(ed, ("name", "unit", "title", "id-number", "phone", "category", "seat"))
+    _everyone_or_ids(command(g, "approve", "chair: approve attendees", cmd_attendees_approve, meeting=True), "every pending attendee")
+    rj = command(g, "reject", "chair: reject an attendee, with the reason", cmd_attendees_reject, meeting=True)
     rj.add_argument("attendee", type=int)
     rj.add_argument("--reason", required=True)
-    rj.set_defaults(func=cmd_attendees_reject)
-    pl = g.add_parser("pledge", help="record signed confidentiality pledges (保密承诺)")
-    pl.add_argument("meeting", type=int)
-    who = pl.add_mutually_exclusive_group(required=True)
-    who.add_argument("--all", action="store_true", help="every approved attendee without a pledge")
-    who.add_argument("ids", nargs="*", type=int, default=[])
-    pl.set_defaults(func=cmd_attendees_pledge)
-    ls = g.add_parser("list", help="list attendees")
-    ls.add_argument("meeting", type=int)
+    pl = command(g, "pledge", "record signed confidentiality pledges (保密承诺)", cmd_attendees_pledge, meeting=True)
+    _everyone_or_ids(pl, "every approved attendee without a pledge")
+    ls = command(g, "list", "list attendees", cmd_attendees_list, meeting=True)
     ls.add_argument("--status", choices=attendees.STATUSES)
     ls.add_argument("--unit")
     ls.add_argument("--search")
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(func=cmd_attendees_list)
+    add_json(ls)
 
 
-def _read_file(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as err:
-        raise InvalidInput(f"cannot read {path}: {err.strerror}", f"无法读取 {path}：{err.strerror}") from err
+def _person_fields(p: argparse.ArgumentParser, fields: tuple[str, ...]) -> None:
+    for field in fields:
+        p.add_argument(f"--{field}", default=None)
+    p.add_argument("--photo", help="image file")
+
+
+def _everyone_or_ids(p: argparse.ArgumentParser, all_help: str) -> None:
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--all", action="store_true", help=all_help)
+    who.add_argument("ids", nargs="*", type=int, default=[])
 
 
 def cmd_attendees_import(args: argparse.Namespace, ctx: CliContext) -> int:
-    data = _read_file(args.file)
+    data = read_file(args.file)
     store = ctx.store()
     actor = ctx.actor()
     if args.dry_run:
@@ -337,7 +292,7 @@ def cmd_attendees_import(args: argparse.Namespace, ctx: CliContext) -> int:
 def _fields(args: argparse.Namespace) -> dict[str, Any]:
     fields = {k: getattr(args, k, None) for k in ("name", "unit", "title", "id_number", "phone", "category", "seat")}
     if getattr(args, "photo", None):
-        fields["photo"] = _read_file(args.photo)
+        fields["photo"] = read_file(args.photo)
     return {k: v for k, v in fields.items() if v is not None}
 
 
@@ -398,16 +353,12 @@ def cmd_attendees_list(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def _register_audit(sub: Sub) -> None:
-    p = sub.add_parser("audit", help="the tamper-evident audit log (审计日志)")
-    g = p.add_subparsers(dest="audit_command", metavar="AUDIT_COMMAND")
-    g.required = True
-    v = g.add_parser("verify", help="recompute the hash chain: exit 0 and the head hash when intact, exit 1 otherwise")
-    v.set_defaults(func=cmd_audit_verify)
-    s = g.add_parser("show", help="show entries, newest first")
+    g = group(sub, "audit", "the tamper-evident audit log (审计日志)", "audit_command", "AUDIT_COMMAND")
+    command(g, "verify", "recompute the hash chain: exit 0 and the head hash when intact, exit 1 otherwise", cmd_audit_verify)
+    s = command(g, "show", "show entries, newest first", cmd_audit_show)
     s.add_argument("--meeting", type=int)
     s.add_argument("--limit", type=int, default=200)
-    s.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_audit_show)
+    add_json(s)
 
 
 def cmd_audit_verify(args: argparse.Namespace, ctx: CliContext) -> int:
