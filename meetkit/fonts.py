@@ -3,15 +3,17 @@
 :func:`cjk_font` finds the installed Noto Sans CJK collection. fpdf2 parses and subsets the
 whole Simplified Chinese face of that 20 MB collection (65,535 glyphs) for every PDF;
 :func:`cached_face` keeps, in the per-user cache directory
-(``platformdirs.user_cache_dir("meetkit")/fonts``), two files made from the face once:
+(``platformdirs.user_cache_dir("meetkit")/fonts``), three files made from the face once:
 
 - the *full* copy: the face as a standalone OpenType file without the layout,
   vertical-writing and baseline tables no printout uses (outlines, character map and widths
   copied byte for byte);
 - the *common* copy: only the glyphs of the common characters (GB 2312, Latin, punctuation:
-  about 7,800 glyphs, 1.8 MB), which a document whose text stays within them is subset from.
+  about 7,800 glyphs, 1.8 MB), which a document whose text stays within them is subset from;
+- the full face's character map and advance widths as JSON (what fpdf2 otherwise parses from
+  the 65,535-glyph face for every process).
 
-Both are keyed by the source's path, size and modification time and checked against the
+They are keyed by the source's path, size and modification time and checked against the
 SHA-256 in their manifest before use: stale, truncated or garbled copies are rebuilt (written
 to a temporary file and moved into place), and when the cache directory cannot be written the
 collection itself is used.
@@ -50,8 +52,8 @@ CANDIDATES = {
 # Face index of Simplified Chinese inside the Noto CJK collections.
 SC_FACE_INDEX = 2
 
-# Bump when the way the standalone copy is made changes: older copies are then rebuilt.
-CACHE_FORMAT = 1
+# Bump when the way the copies are made changes: older copies are then rebuilt.
+CACHE_FORMAT = 2
 # Tables the standalone copy leaves out: OpenType layout (fpdf2 drops GSUB, GPOS and GDEF
 # itself when it writes a file, and MarkedPdf does not use text shaping), vertical writing and
 # baselines. fpdf2 writes horizontal text and embeds just the outlines (CFF) with its own width
@@ -122,11 +124,23 @@ class FontFace:
 
 
 @dataclass(frozen=True)
+class CharMap:
+    """The full face's character map: for each code point (in the font's cmap order) the glyph
+    name, its advance width in font units and its glyph id."""
+
+    codepoints: tuple[int, ...]
+    glyph_names: tuple[str, ...]
+    advances: tuple[int, ...]
+    glyph_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class CachedFace:
-    """The face to print with: the full face, and the common copy when there is one."""
+    """The face to print with: the full face, and its common copy and character map if cached."""
 
     full: FontFace
     common: FontFace | None = None
+    charmap: CharMap | None = None
 
 
 def cjk_source(weight: str = "regular") -> FontSource:
@@ -140,11 +154,19 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("meetkit", appauthor=False)) / "fonts"
 
 
-def cache_paths(source: FontSource, cache_dir: Path) -> tuple[Path, Path, Path]:
-    """The full copy of ``source`` in ``cache_dir``, its common copy and their manifest."""
+PARTS = ("full", "common", "charmap")
+
+
+def cache_paths(source: FontSource, cache_dir: Path) -> dict[str, Path]:
+    """Where the copies of ``source`` live in ``cache_dir``: each part and the manifest."""
     tag = hashlib.sha256(str(source.path).encode()).hexdigest()[:8]
     stem = f"{source.path.stem}-{source.index}-{tag}"
-    return cache_dir / f"{stem}.otf", cache_dir / f"{stem}.common.otf", cache_dir / f"{stem}.json"
+    return {
+        "full": cache_dir / f"{stem}.otf",
+        "common": cache_dir / f"{stem}.common.otf",
+        "charmap": cache_dir / f"{stem}.charmap.json",
+        "manifest": cache_dir / f"{stem}.json",
+    }
 
 
 def cached_face(source: FontSource, cache_dir: Path | None = None, common: Iterable[int] | None = None) -> CachedFace:
@@ -157,15 +179,16 @@ def cached_face(source: FontSource, cache_dir: Path | None = None, common: Itera
     points = sorted(common_codepoints() if common is None else set(common))
     key = _manifest_key(source, points)
     paths = cache_paths(source, directory)
-    found = _valid_copies(key, *paths)
-    if found is None:
+    parts = _valid_parts(key, paths)
+    if parts is None:
         try:
-            found = _build_copies(source, points, key, *paths)
+            parts = _build_parts(source, points, key, paths)
         except Exception as exc:  # noqa: BLE001 - whatever went wrong, print from the source
             log.warning("cannot cache the font face %s#%d in %s (%s); using the font directly", source.path, source.index, directory, exc)
             return CachedFace(FontFace(source.path, source.index))
-    full, common_data = found
-    return CachedFace(FontFace(paths[0], 0, full), FontFace(paths[1], 0, common_data))
+    rows = json.loads(parts["charmap"])
+    charmap = CharMap(*(tuple(column) for column in rows))
+    return CachedFace(FontFace(paths["full"], 0, parts["full"]), FontFace(paths["common"], 0, parts["common"]), charmap)
 
 
 def _manifest_key(source: FontSource, points: list[int]) -> dict[str, object]:
@@ -183,28 +206,26 @@ def _digest(data: bytes) -> dict[str, object]:
     return {"length": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
-def _valid_copies(key: dict[str, object], full_path: Path, common_path: Path, manifest_path: Path) -> tuple[bytes, bytes] | None:
-    """The copies' bytes if the manifest names this very source and both checksums hold."""
+def _valid_parts(key: dict[str, object], paths: dict[str, Path]) -> dict[str, bytes] | None:
+    """The parts' bytes if the manifest names this very source and every checksum holds."""
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        full, common = full_path.read_bytes(), common_path.read_bytes()
+        manifest = json.loads(paths["manifest"].read_text(encoding="utf-8"))
+        parts = {part: paths[part].read_bytes() for part in PARTS}
     except (OSError, ValueError):
         return None
     if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in key.items()):
-        log.info("font cache %s is stale: rebuilding it", full_path)
+        log.info("font cache %s is stale: rebuilding it", paths["full"])
         return None
-    if manifest.get("full") != _digest(full) or manifest.get("common_copy") != _digest(common):
-        log.info("font cache %s is damaged: rebuilding it", full_path)
+    if any(manifest.get(f"{part}_copy") != _digest(data) for part, data in parts.items()):
+        log.info("font cache %s is damaged: rebuilding it", paths["full"])
         return None
-    return full, common
+    return parts
 
 
-def _build_copies(
-    source: FontSource, points: list[int], key: dict[str, object], full_path: Path, common_path: Path, manifest_path: Path
-) -> tuple[bytes, bytes]:
+def _build_parts(source: FontSource, points: list[int], key: dict[str, object], paths: dict[str, Path]) -> dict[str, bytes]:
     from fontTools.ttLib import TTFont
 
-    full_path.parent.mkdir(parents=True, exist_ok=True)
+    paths["full"].parent.mkdir(parents=True, exist_ok=True)
     font = TTFont(str(source.path), fontNumber=source.index, lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     try:
         for tag in DROPPED_TABLES:
@@ -215,13 +236,27 @@ def _build_copies(
     finally:
         font.close()
     full = out.getvalue()
-    common = _common_copy(full, points)
-    _write_atomically(full_path, full)
-    _write_atomically(common_path, common)
-    manifest = key | {"full": _digest(full), "common_copy": _digest(common)}
-    _write_atomically(manifest_path, json.dumps(manifest, indent=1).encode("utf-8"))
-    log.info("cached font face %s#%d as %s", source.path, source.index, full_path)
-    return full, common
+    parts = {"full": full, "common": _common_copy(full, points), "charmap": _charmap_json(full)}
+    for part, data in parts.items():
+        _write_atomically(paths[part], data)
+    manifest = key | {f"{part}_copy": _digest(data) for part, data in parts.items()}
+    _write_atomically(paths["manifest"], json.dumps(manifest, indent=1).encode("utf-8"))
+    log.info("cached font face %s#%d as %s", source.path, source.index, paths["full"])
+    return parts
+
+
+def _charmap_json(full: bytes) -> bytes:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(full), lazy=True)
+    try:
+        cmap = font.getBestCmap() or {}
+        metrics = font["hmtx"].metrics
+        ids = font.getReverseGlyphMap()
+        columns = [list(cmap), list(cmap.values()), [metrics[n][0] for n in cmap.values()], [ids[n] for n in cmap.values()]]
+    finally:
+        font.close()
+    return json.dumps(columns, separators=(",", ":")).encode("utf-8")
 
 
 def _common_copy(full: bytes, points: list[int]) -> bytes:

@@ -33,7 +33,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import SubsetMap, TTFFont
 
-from meetkit.fonts import CachedFace, FontFace, FontSource, cached_face, cjk_source
+from meetkit.fonts import CachedFace, CharMap, FontFace, FontSource, cached_face, cjk_source
 from meetkit.levels import LEVEL_COLOUR, mark
 
 log = logging.getLogger(__name__)
@@ -84,35 +84,43 @@ def _one_entry_cmap(codepoint: int, glyph_name: str) -> Any:
 
 @functools.lru_cache(maxsize=4)
 def _parsed_face(source: FontSource, style: str, cache_dir: Path | None) -> ParsedFace:
-    """Parse one face once per process; the key changes when the installed font file does."""
+    """Parse one face once per process; the key changes when the installed font file does.
+
+    With the cache, fpdf2 parses the small common copy and the template then takes the full
+    face's character map and widths from the cached JSON; without it, the face itself.
+    """
     face = cached_face(source, cache_dir)
-    scratch = FPDF()
-    common_glyphs: frozenset[str] = frozenset()
-    if face.full.cached:
+    if face.common is not None and face.charmap is not None:
         try:
-            scratch.add_font(FONT, style, str(face.full.path))
-            common_glyphs = _glyph_names(face.common)
+            template = _template(style, str(face.common.path))
+            common_glyphs = frozenset(template.ttfont.getGlyphOrder())
+            _adopt_charmap(template, face.charmap)
+            template.close()  # the template's own fontTools font is never subset or written
+            return ParsedFace(face=face, font=template, common_glyphs=common_glyphs)
         except Exception as exc:  # noqa: BLE001 - a copy fontTools cannot read: use the source
-            log.warning("cached font %s is unreadable (%s); using %s directly", face.full.path, exc, source.path)
-            face, common_glyphs, scratch = CachedFace(FontFace(source.path, source.index)), frozenset(), FPDF()
-    if not face.full.cached:
-        scratch.add_font(FONT, style, str(face.full.path), collection_font_number=face.full.index)
+            log.warning("cached font %s is unreadable (%s); using %s directly", face.common.path, exc, source.path)
+            face = CachedFace(FontFace(source.path, source.index))
+    template = _template(style, str(face.full.path), face.full.index)
+    template.close()
+    return ParsedFace(face=face, font=template, common_glyphs=frozenset())
+
+
+def _template(style: str, path: str, index: int = 0) -> TTFFont:
+    scratch = FPDF()
+    scratch.add_font(FONT, style, path, collection_font_number=index)
     template = scratch.fonts[f"{FONT}{style}"]
     assert isinstance(template, TTFFont)
-    template.close()  # the template's own fontTools font is never subset or written
-    return ParsedFace(face=face, font=template, common_glyphs=common_glyphs)
+    return template
 
 
-def _glyph_names(face: FontFace | None) -> frozenset[str]:
-    if face is None or face.data is None:
-        return frozenset()
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(face.data), lazy=True)
-    try:
-        return frozenset(font.getGlyphOrder())
-    finally:
-        font.close()
+def _adopt_charmap(font: TTFFont, charmap: CharMap) -> None:
+    """The full face's characters, widths and glyph ids, computed the way fpdf2's TTFFont does."""
+    widths: defaultdict[int, float] = defaultdict(font.cw.default_factory)
+    for codepoint, advance in zip(charmap.codepoints, charmap.advances):
+        widths[codepoint] = round(font.scale * (0 if advance == 65535 else advance) + 0.001)
+    font.cw = widths
+    font.cmap = dict(zip(charmap.codepoints, charmap.glyph_names))
+    font.glyph_ids = dict(zip(charmap.codepoints, charmap.glyph_ids))
 
 
 def _register(pdf: FPDF, style: str, parsed: ParsedFace) -> None:

@@ -60,7 +60,7 @@ def test_rare_character_and_chinese_name_print_as_text_with_the_mark_on_every_pa
     for page in pages:
         assert page.count("机密 SECRET") == 2
     assert RARE + "㛃" in pages[0] and NAME in pages[0] and f"{NAME}149" in pages[-1]
-    assert all(path.is_file() for path in cache_paths(cjk_source("regular"), cache))
+    assert all(path.is_file() for path in cache_paths(cjk_source("regular"), cache).values())
 
 
 def test_documents_of_a_process_share_the_parse_but_not_the_subset(cache):
@@ -80,6 +80,23 @@ def test_documents_of_a_process_share_the_parse_but_not_the_subset(cache):
     third.add_page()
     third.paragraph("丁戊")
     assert "丁戊" in _pages(bytes(third.output()))[0]
+
+
+@pytest.mark.parametrize(("style", "weight"), [("", "regular"), ("B", "bold")])
+def test_the_shared_template_has_what_fpdf2_parses_from_the_installed_face(cache, style, weight):
+    path = cjk_font(weight)
+    direct = FPDF()
+    direct.add_font(FONT, style, str(path), collection_font_number=face_index(path))
+    shared = FPDF()
+    add_cjk_fonts(shared, cache)
+    want, got = direct.fonts[FONT + style], shared.fonts[FONT + style]
+    assert list(got.cmap.items()) == list(want.cmap.items())  # order too: fpdf2 takes the first entry for U+0000
+    assert dict(got.cw) == dict(want.cw) and got.glyph_ids == want.glyph_ids
+    assert got.cw[0x2FFFF] == want.cw[0x2FFFF]  # the width of a character the face lacks
+    fields = ("ascent", "descent", "cap_height", "flags", "font_b_box", "italic_angle", "stem_v", "missing_width")
+    assert [getattr(got.desc, f) for f in fields] == [getattr(want.desc, f) for f in fields]
+    assert (got.name, got.scale, got.up, got.ut) == (want.name, want.scale, want.up, want.ut)
+    assert (got.is_cff, got.is_cid_keyed, got.cff_ros) == (want.is_cff, want.is_cid_keyed, want.cff_ros)
 
 
 def _page(pdf: FPDF, text: str, before_output=None) -> bytes:
@@ -126,10 +143,15 @@ def test_a_truncated_or_garbled_copy_is_rebuilt(source, tmp_path):
     built.common.path.write_bytes(os.urandom(len(good_common)))  # same length, wrong bytes
     again = cached_face(source, cache, FEW)
     assert again.common is not None and again.common.data == good_common
-    manifest = cache_paths(source, cache)[2]
-    manifest.write_text("{not json", encoding="utf-8")
+    paths = cache_paths(source, cache)
+    charmap = paths["charmap"].read_bytes()
+    paths["charmap"].write_bytes(charmap.replace(b",", b" ,", 1))  # still JSON, no longer the map
+    assert paths["charmap"].read_bytes() != charmap
+    cached_face(source, cache, FEW)
+    assert paths["charmap"].read_bytes() == charmap
+    paths["manifest"].write_text("{not json", encoding="utf-8")
     assert cached_face(source, cache, FEW).full.data == good_full
-    assert json.loads(manifest.read_text(encoding="utf-8"))["full"]["length"] == len(good_full)
+    assert json.loads(paths["manifest"].read_text(encoding="utf-8"))["full_copy"]["length"] == len(good_full)
 
 
 def test_a_changed_source_font_or_character_set_is_copied_again(source, tmp_path):
@@ -142,7 +164,7 @@ def test_a_changed_source_font_or_character_set_is_copied_again(source, tmp_path
     assert changed != source
     rebuilt = cached_face(changed, cache, FEW)
     assert rebuilt.full.cached and rebuilt.full.path.stat().st_ino != inode
-    manifest = cache_paths(changed, cache)[2]
+    manifest = cache_paths(changed, cache)["manifest"]
     assert json.loads(manifest.read_text(encoding="utf-8"))["mtime_ns"] == changed.mtime_ns
     inode = rebuilt.full.path.stat().st_ino
     assert cached_face(changed, cache, FEW[:-1]).full.path.stat().st_ino != inode
