@@ -6,8 +6,9 @@ same moment cannot both succeed."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from meetkit import audit
 from meetkit.attendees import Attendee, get_attendee
@@ -26,6 +27,7 @@ from meetkit.operators import Actor, require_role
 from meetkit.store import Store
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))  # times in messages are read by people at the desk
+T = TypeVar("T")
 ISSUE_STATES = ("approved", "in_session", "closing")
 RETURN_STATES = ("approved", "in_session", "closing", "closed")
 
@@ -65,9 +67,24 @@ class Refused(MeetkitError):
         self.reason = reason
 
 
-def _refuse(store: Store, clock: Clock, actor: Actor, action: str, subject: str, meeting_id: int, err: Refused) -> None:
+def _refuse(store: Store, clock: Clock, actor: Actor, action: str, subject: str, meeting_id: int, err: Refused) -> NoReturn:
     audit.append(store, clock, actor.name, "refused." + action, subject, {"reason": err.reason}, meeting_id)
     raise err
+
+
+def _on_copy(
+    store: Store, clock: Clock, actor: Actor, action: str, meeting_id: int, copy_ref: str,
+    act: Callable[[ledger.Copy], Refused | T],
+) -> tuple[ledger.Copy, T]:
+    """Re-read the copy inside a write transaction and ``act`` on it: ``act`` records the action
+    (and returns what it made) or returns why it is refused. A refusal is audited as
+    'refused.<action>' on the copy and raised once the (empty) transaction is over."""
+    with store.transaction():
+        copy = ledger.resolve_copy(store, meeting_id, copy_ref)
+        done = act(copy)
+    if isinstance(done, Refused):
+        _refuse(store, clock, actor, action, f"copy:{copy.id}", meeting_id, done)
+    return copy, done
 
 
 def _person_text(attendee: Attendee) -> str:
@@ -105,9 +122,8 @@ def issue_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_r
             f"{person.name} is not signed in at the desk (never came in, or has left): sign in first, then issue",
             f"{person.name} 尚未签到（未入场或已离场）：请先签到再发放文件",
         ))
-    refusal: Refused | None = None
-    with store.transaction():
-        copy = ledger.resolve_copy(store, meeting_id, copy_ref)
+
+    def issue(copy: ledger.Copy) -> Refused | int:
         if copy.doc_kind == "notebook":
             raise InvalidState(
                 "meeting notebooks go to a secretary as custodian: use the notebook commands",
@@ -115,36 +131,35 @@ def issue_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_r
             )
         if copy.state == "issued":
             if copy.holder_kind == "attendee" and copy.holder_ref == str(person.id):
-                refusal = Refused(
+                return Refused(
                     "duplicate",
                     f"{copy.code} is already issued to {person.name} (scanned twice): nothing recorded",
                     f"{copy.code} 已发给 {person.name}（重复扫描），未重复登记",
                     copy_id=copy.id,
                 )
-            else:
-                refusal = Refused(
-                    "already_out",
-                    f"{copy.code} ({copy.title} {copy.label}) is already out with {_holder_name(store, copy)}",
-                    f"{copy.code}（{copy.title} {copy.label}）已发给 {_holder_name(store, copy)}，尚未收回",
-                    copy_id=copy.id,
-                )
-        elif copy.state != "in_stock":
-            refusal = Refused(
+            return Refused(
+                "already_out",
+                f"{copy.code} ({copy.title} {copy.label}) is already out with {_holder_name(store, copy)}",
+                f"{copy.code}（{copy.title} {copy.label}）已发给 {_holder_name(store, copy)}，尚未收回",
+                copy_id=copy.id,
+            )
+        if copy.state != "in_stock":
+            return Refused(
                 "not_in_stock",
                 f"{copy.code} is {copy.state.replace('_', ' ')}: it cannot be issued",
                 f"{copy.code} 当前为“{ledger.STATE_ZH[copy.state]}”，不能发放",
                 copy_id=copy.id,
             )
-        else:
-            event_id = ledger.append_event(
-                store, clock, actor.name, copy, "issued", holder_kind="attendee", holder_ref=str(person.id)
-            )
-            audit.append(
-                store, clock, actor.name, "custody.issue", f"copy:{copy.id}",
-                {"number": copy.number, "attendee": person.id}, meeting_id,
-            )
-    if refusal is not None:
-        _refuse(store, clock, actor, "custody.issue", f"copy:{copy.id}", meeting_id, refusal)
+        event_id = ledger.append_event(
+            store, clock, actor.name, copy, "issued", holder_kind="attendee", holder_ref=str(person.id)
+        )
+        audit.append(
+            store, clock, actor.name, "custody.issue", f"copy:{copy.id}",
+            {"number": copy.number, "attendee": person.id}, meeting_id,
+        )
+        return event_id
+
+    copy, event_id = _on_copy(store, clock, actor, "custody.issue", meeting_id, copy_ref, issue)
     after = ledger.after_event(copy, "issued", event_id, "attendee", str(person.id))
     return Outcome(
         "issued", after, event_id, attendee_id=person.id, holder_id=person.id,
@@ -161,66 +176,65 @@ def return_copy(store: Store, clock: Clock, actor: Actor, meeting_id: int, copy_
     if meeting.state not in RETURN_STATES:
         raise InvalidState("nothing can be returned before the meeting is approved", "会议审定前没有可收回的文件")
     person = resolve_person(store, clock, meeting_id, person_ref).attendee
-    refusal: Refused | None = None
-    incident_id: int | None = None
-    violation = False
-    with store.transaction():
-        copy = ledger.resolve_copy(store, meeting_id, copy_ref)
+
+    def take_back(copy: ledger.Copy) -> Refused | tuple[int, int, bool, int | None]:
         if copy.state == "in_stock":
             last = ledger.history(store, copy.id)[-1]
             if last["kind"] == "returned":
                 when = parse_iso(last["at"]).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-                refusal = Refused(
+                return Refused(
                     "duplicate",
                     f"{copy.code} was already returned at {when} (scanned twice): nothing recorded",
                     f"{copy.code} 已于 {when} 收回（重复扫描），未重复登记",
                     copy_id=copy.id,
                 )
-            else:
-                refusal = Refused(
-                    "not_issued", f"{copy.code} was never issued: nothing to return", f"{copy.code} 未曾发放，无需收回",
-                    copy_id=copy.id,
-                )
-        elif copy.state == "lost":
-            refusal = Refused(
+            return Refused(
+                "not_issued", f"{copy.code} was never issued: nothing to return", f"{copy.code} 未曾发放，无需收回",
+                copy_id=copy.id,
+            )
+        if copy.state == "lost":
+            return Refused(
                 "lost",
                 f"{copy.code} was reported lost: record it as found (recover) first, then its incident is closed by the director",
                 f"{copy.code} 已报失：请先登记找回，再由办公室主任关闭该事件",
                 copy_id=copy.id,
             )
-        elif copy.state != "issued":
-            refusal = Refused(
+        if copy.state != "issued":
+            return Refused(
                 "not_issued",
                 f"{copy.code} is {copy.state.replace('_', ' ')}: it cannot be returned",
                 f"{copy.code} 当前为“{ledger.STATE_ZH[copy.state]}”，不能收回",
                 copy_id=copy.id,
             )
-        elif copy.holder_kind != "attendee":
-            refusal = Refused(
+        if copy.holder_kind != "attendee":
+            return Refused(
                 "custodian_item",
                 f"{copy.code} is with a custodian ({copy.holder_ref}): use a handover",
                 f"{copy.code} 由保管人 {copy.holder_ref} 保管，请办理交接",
                 copy_id=copy.id,
             )
-        else:
-            holder_id = int(copy.holder_ref or 0)
-            violation = holder_id != person.id
-            if violation:
-                incident_id = incidents.open_incident(
-                    store, clock, actor.name, copy, "transfer", returned_by=person.id,
-                    note="代转：非本人交回 (returned by someone other than the holder)",
-                )
-            event_id = ledger.append_event(
-                store, clock, actor.name, copy, "returned", holder_kind="attendee", holder_ref=copy.holder_ref,
-                by_attendee=person.id, violation=violation, incident_id=incident_id,
+        holder_id = int(copy.holder_ref or 0)
+        violation = holder_id != person.id
+        incident_id: int | None = None
+        if violation:
+            incident_id = incidents.open_incident(
+                store, clock, actor.name, copy, "transfer", returned_by=person.id,
+                note="代转：非本人交回 (returned by someone other than the holder)",
             )
-            details: dict[str, Any] = {"number": copy.number, "holder": holder_id, "by": person.id}
-            if violation:
-                details["violation"] = "transfer"
-                details["incident"] = incident_id
-            audit.append(store, clock, actor.name, "custody.return", f"copy:{copy.id}", details, meeting_id)
-    if refusal is not None:
-        _refuse(store, clock, actor, "custody.return", f"copy:{copy.id}", meeting_id, refusal)
+        event_id = ledger.append_event(
+            store, clock, actor.name, copy, "returned", holder_kind="attendee", holder_ref=copy.holder_ref,
+            by_attendee=person.id, violation=violation, incident_id=incident_id,
+        )
+        details: dict[str, Any] = {"number": copy.number, "holder": holder_id, "by": person.id}
+        if violation:
+            details["violation"] = "transfer"
+            details["incident"] = incident_id
+        audit.append(store, clock, actor.name, "custody.return", f"copy:{copy.id}", details, meeting_id)
+        return event_id, holder_id, violation, incident_id
+
+    copy, (event_id, holder_id, violation, incident_id) = _on_copy(
+        store, clock, actor, "custody.return", meeting_id, copy_ref, take_back
+    )
     after = ledger.after_event(copy, "returned", event_id)
     if violation:
         holder_name = _holder_name(store, copy)
@@ -244,45 +258,44 @@ def take_away(
     unit = clean_text(unit, "the receiving unit", "接收单位", 100)
     carrier = clean_text(carrier, "the carrier's name", "携带人姓名", 64)
     receipt = clean_text(receipt, "the unit's registration number", "接收单位登记号", 64)
-    refusal: Refused | None = None
-    with store.transaction():
-        copy = ledger.resolve_copy(store, meeting_id, copy_ref)
+
+    def register(copy: ledger.Copy) -> Refused | int:
         if copy.policy != "take-away":
-            refusal = Refused(
+            return Refused(
                 "must_return", f"{copy.title} must be returned: it may not be taken away",
                 f"《{copy.title}》须会后收回，不得带回",
                 copy_id=copy.id,
             )
-        elif copy.take_away_units and unit not in copy.take_away_units:
-            refusal = Refused(
+        if copy.take_away_units and unit not in copy.take_away_units:
+            return Refused(
                 "unit_not_listed",
                 f"{unit} is not among the units allowed to take {copy.title} away ({', '.join(copy.take_away_units)})",
                 f"{unit} 不在《{copy.title}》可带回的单位之列（{'、'.join(copy.take_away_units)}）",
                 copy_id=copy.id,
             )
-        elif copy.take_away_attendees and (copy.holder_attendee not in copy.take_away_attendees):
-            refusal = Refused(
+        if copy.take_away_attendees and (copy.holder_attendee not in copy.take_away_attendees):
+            return Refused(
                 "holder_not_listed", f"the holder of {copy.code} is not allowed to take it away",
                 f"{copy.code} 的持有人不在可带回人员之列",
                 copy_id=copy.id,
             )
-        elif copy.state not in ("issued", "in_stock") or (copy.state == "issued" and copy.holder_kind != "attendee"):
-            refusal = Refused(
+        if copy.state not in ("issued", "in_stock") or (copy.state == "issued" and copy.holder_kind != "attendee"):
+            return Refused(
                 "not_available", f"{copy.code} is {copy.state.replace('_', ' ')}: it cannot be taken away",
                 f"{copy.code} 当前为“{ledger.STATE_ZH[copy.state]}”，不能登记带回",
                 copy_id=copy.id,
             )
-        else:
-            event_id = ledger.append_event(
-                store, clock, actor.name, copy, "taken_away", holder_kind=copy.holder_kind, holder_ref=copy.holder_ref,
-                unit=unit, carrier=carrier, receipt=receipt,
-            )
-            audit.append(
-                store, clock, actor.name, "custody.take_away", f"copy:{copy.id}",
-                {"number": copy.number, "holder": copy.holder_ref, "receipt_given": True}, meeting_id,
-            )
-    if refusal is not None:
-        _refuse(store, clock, actor, "custody.take_away", f"copy:{copy.id}", meeting_id, refusal)
+        event_id = ledger.append_event(
+            store, clock, actor.name, copy, "taken_away", holder_kind=copy.holder_kind, holder_ref=copy.holder_ref,
+            unit=unit, carrier=carrier, receipt=receipt,
+        )
+        audit.append(
+            store, clock, actor.name, "custody.take_away", f"copy:{copy.id}",
+            {"number": copy.number, "holder": copy.holder_ref, "receipt_given": True}, meeting_id,
+        )
+        return event_id
+
+    copy, event_id = _on_copy(store, clock, actor, "custody.take_away", meeting_id, copy_ref, register)
     after = ledger.after_event(copy, "taken_away", event_id, copy.holder_kind, copy.holder_ref)
     return Outcome(
         "taken_away", after, event_id, holder_id=copy.holder_attendee,
