@@ -1,8 +1,9 @@
 """PDF start-up cost: the CJK font (Noto Sans CJK SC, regular + bold) per document.
 
 Every printout is a :class:`meetkit.reports.pdf.MarkedPdf`. This prints, for a one-page marked
-document (heading with 𠈌 and a Uyghur name in Chinese script, a paragraph, the mark bands and
-footer), the wall and CPU time of:
+document (a heading with a Uyghur name in Chinese script, a paragraph, the mark bands and the
+footer; "rare": the heading also has 𠈌, U+2020C, outside the common characters), the wall and
+CPU time of:
 
 - ``collection``: the old way, fpdf2 ``add_font`` straight from the 20 MB collection (TTC,
   face 2) in a fresh process, as every document did before the cache;
@@ -28,10 +29,11 @@ import tempfile
 import time
 from pathlib import Path
 
-TEXT = "名单 𠈌㛃 阿依古丽·买买提"
+TEXTS = {"common": "名单 阿依古丽·买买提", "rare": "名单 𠈌㛃 阿依古丽·买买提"}
 
 
-def _child(mode: str, cache_dir: str, repeat: int) -> None:
+def _child(mode: str, text_kind: str, cache_dir: str, repeat: int) -> None:
+    text = TEXTS[text_kind]
     started_wall, started_cpu = time.perf_counter(), time.process_time()
     import datetime as dt
 
@@ -55,11 +57,11 @@ def _child(mode: str, cache_dir: str, repeat: int) -> None:
             pdf.cell(text="机密 SECRET")
             pdf.ln()
             pdf.set_font(FONT, "", 10)
-            pdf.multi_cell(pdf.epw, 5, TEXT + " 本表记录与会人员签到情况。")
+            pdf.multi_cell(pdf.epw, 5, text + " 本表记录与会人员签到情况。")
         else:
             pdf = MarkedPdf(level="机密", title="签到表", head_hash="ab" * 32, printed_at=printed_at, font_cache_dir=Path(cache_dir))
             pdf.add_page()
-            pdf.heading(TEXT)
+            pdf.heading(text)
             pdf.paragraph("本表记录与会人员签到情况。This register lists attendees.")
         pdf.output()
         return time.perf_counter() - wall, time.process_time() - cpu
@@ -68,9 +70,9 @@ def _child(mode: str, cache_dir: str, repeat: int) -> None:
     print(json.dumps({"import": imported, "first": runs[0], "next": runs[1:]}))
 
 
-def _run(mode: str, cache_dir: str, repeat: int) -> dict[str, object]:
+def _run(mode: str, text_kind: str, cache_dir: str, repeat: int = 0) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", mode, "--cache-dir", cache_dir, "--repeat", str(repeat)],
+        [sys.executable, __file__, "--child", mode, "--text", text_kind, "--cache-dir", cache_dir, "--repeat", str(repeat)],
         capture_output=True,
         text=True,
         check=True,
@@ -82,33 +84,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--child")
+    parser.add_argument("--text", default="common")
     parser.add_argument("--cache-dir")
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.cache_dir, args.repeat)
+        _child(args.child, args.text, args.cache_dir, args.repeat)
         return
+    firsts = [
+        ("collection", "common", "fresh process, from the TTC (old)"),
+        ("collection", "rare", "fresh process, from the TTC (old)"),
+        ("cold", "common", "fresh process, empty font cache"),
+        ("warm", "common", "fresh process, font cache warm"),
+        ("warm", "rare", "fresh process, font cache warm"),
+    ]
+    print(f"{'one-page MarkedPdf':<36} {'text':<7} {'wall s':>7} {'cpu s':>7}   imports wall / cpu s")
     with tempfile.TemporaryDirectory() as tmp:
         cache_dir = str(Path(tmp) / "fonts")
-        results = {
-            "collection": _run("collection", cache_dir, 0),
-            "cold": _run("cold", cache_dir, 0),
-            "warm": _run("warm", cache_dir, 0),
-            "next": _run("next", cache_dir, args.repeat),
-        }
-    print(f"{'one-page MarkedPdf':<34} {'wall s':>8} {'cpu s':>8}   (imports: wall / cpu s)")
-    labels = {
-        "collection": "fresh process, from the TTC (old)",
-        "cold": "fresh process, empty font cache",
-        "warm": "fresh process, font cache warm",
-    }
-    for mode, label in labels.items():
-        wall, cpu = results[mode]["first"]  # type: ignore[misc]
-        imp_wall, imp_cpu = results[mode]["import"]  # type: ignore[misc]
-        print(f"{label:<34} {wall:8.2f} {cpu:8.2f}   (+ {imp_wall:.2f} / {imp_cpu:.2f})")
-    nexts = results["next"]["next"]  # type: ignore[index]
-    wall = statistics.median(w for w, _ in nexts)  # type: ignore[union-attr]
-    cpu = statistics.median(c for _, c in nexts)  # type: ignore[union-attr]
-    print(f"{'same process, next document':<34} {wall:8.2f} {cpu:8.2f}   (median of {len(nexts)})")
+        for mode, kind, label in firsts:
+            result = _run(mode, kind, cache_dir)
+            wall, cpu = result["first"]  # type: ignore[misc]
+            imp_wall, imp_cpu = result["import"]  # type: ignore[misc]
+            print(f"{label:<36} {kind:<7} {wall:7.2f} {cpu:7.2f}   + {imp_wall:.2f} / {imp_cpu:.2f}")
+        for kind in TEXTS:
+            nexts = _run("next", kind, cache_dir, args.repeat)["next"]
+            wall = statistics.median(w for w, _ in nexts)  # type: ignore[union-attr]
+            cpu = statistics.median(c for _, c in nexts)  # type: ignore[union-attr]
+            print(f"{'same process, next documents':<36} {kind:<7} {wall:7.2f} {cpu:7.2f}   (median of {len(nexts)})")
 
 
 if __name__ == "__main__":
