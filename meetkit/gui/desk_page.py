@@ -19,6 +19,7 @@ import logging
 import math
 import struct
 import tempfile
+import time
 import wave
 from collections.abc import Callable
 from pathlib import Path
@@ -80,6 +81,7 @@ MIN_PANEL_W, MIN_PANEL_H = 480, 240
 log = logging.getLogger(__name__)
 
 TONES_HZ = {"ok": (880,), "warn": (660, 660), "refused": (330, 330, 330)}
+STUCK_S = 1.5  # a verdict tone still playing this long after it started: the output is gone
 
 
 def _multimedia() -> Any:
@@ -106,6 +108,7 @@ class Sounder:
         self.note = ""
         self.device_name = ""
         self._effects: dict[str, Any] = {}
+        self._started: dict[str, float] = {}  # when each tone was last started (monotonic)
         self._dir: tempfile.TemporaryDirectory[str] | None = None
         if self.multimedia is None:
             self._set_note(tr("Sound: system bell (QtMultimedia is not installed)"))
@@ -134,6 +137,12 @@ class Sounder:
         self._set_note(self.tr("Sound: verdict tones on {device}", device=self.device_name))
         return True
 
+    def _stuck(self) -> bool:
+        """A tone (0.6 s at most) still playing long after it started: the output stopped
+        taking sound (PulseAudio killed the stream of a removed device; Qt does not say)."""
+        now = time.monotonic()
+        return any(self._effects[kind].isPlaying() and now - at > STUCK_S for kind, at in self._started.items())
+
     def _check_effects(self) -> None:
         if any(e.status() == self.multimedia.QSoundEffect.Status.Error for e in self._effects.values()):
             log.warning("verdict tones failed on %r; using the system bell", self.device_name)
@@ -157,9 +166,15 @@ class Sounder:
             self._try_tones()  # no output device until now: one may have been plugged in
         if self._effects:
             self._check_effects()
+        if self._effects and self._stuck():
+            log.warning("verdict tones on %r do not finish: the output is gone; using the system bell", self.device_name)
+            self._effects.clear()
+            self._set_note(self.tr("The verdict tones cannot play on {device}: the desk beeps with the system bell",
+                                   device=self.device_name))
         effect = self._effects.get(kind)
         if effect is not None:
             effect.play()
+            self._started[kind] = time.monotonic()
             self.tones_played += 1
             return
         for i in range(BEEPS[kind]):
