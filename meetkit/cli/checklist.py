@@ -27,6 +27,16 @@ def _summary(view: Any) -> dict[str, Any]:
     return data
 
 
+def _signed_in_on_checklist(args: argparse.Namespace, ctx: CliContext) -> tuple[Any, Any, Any]:
+    """The store, the signed-in operator and the checklist ``meeting checklist`` names, in that
+    order (a wrong passphrase or password is said before an unknown checklist)."""
+    from meetkit.checklists.instances import find_checklist
+
+    store = ctx.store()
+    actor = ctx.actor()
+    return store, actor, find_checklist(store, args.meeting, args.checklist)
+
+
 # ---- handlers -------------------------------------------------------------------------------
 
 
@@ -53,12 +63,9 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
-    from meetkit.checklists.instances import find_checklist
     from meetkit.checklists.results import record_result
 
-    store = ctx.store()
-    actor = ctx.actor()
-    view = find_checklist(store, args.meeting, args.checklist)
+    store, actor, view = _signed_in_on_checklist(args, ctx)
     photos = [(read_file(p), Path(p).name) for p in (args.photo or [])]
     done = record_result(
         store, ctx.clock, actor, args.meeting, view.id, args.item, args.outcome, args.note or "",
@@ -70,60 +77,45 @@ def cmd_set(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_found(args: argparse.Namespace, ctx: CliContext) -> int:
-    from meetkit.checklists.instances import find_checklist
     from meetkit.checklists.results import record_found_copy
 
-    store = ctx.store()
-    actor = ctx.actor()
-    view = find_checklist(store, args.meeting, args.checklist)
+    store, actor, view = _signed_in_on_checklist(args, ctx)
     done = record_found_copy(store, ctx.clock, actor, args.meeting, view.id, args.copy, args.note or "")
     ctx.out({"result_id": done.result_id, "item": done.item.to_json(), "copy_recovered": done.copy_recovered})
     return 0
 
 
 def cmd_photo(args: argparse.Namespace, ctx: CliContext) -> int:
-    from meetkit.checklists.instances import find_checklist
     from meetkit.checklists.results import add_photo
 
-    store = ctx.store()
-    actor = ctx.actor()
-    view = find_checklist(store, args.meeting, args.checklist)
+    store, actor, view = _signed_in_on_checklist(args, ctx)
     photo_id = add_photo(store, ctx.clock, actor, args.meeting, view.id, args.item, read_file(args.file), Path(args.file).name)
     ctx.out({"photo_id": photo_id})
     return 0
 
 
 def cmd_sign(args: argparse.Namespace, ctx: CliContext) -> int:
-    from meetkit.checklists.instances import find_checklist
     from meetkit.checklists.signoff import sign
 
-    store = ctx.store()
-    actor = ctx.actor()
-    view = find_checklist(store, args.meeting, args.checklist)
+    store, actor, view = _signed_in_on_checklist(args, ctx)
     after = sign(store, ctx.clock, actor, args.meeting, view.id)
     ctx.out({"checklist": after.id, "sign": after.sign.to_json()})
     return 0
 
 
 def cmd_reopen(args: argparse.Namespace, ctx: CliContext) -> int:
-    from meetkit.checklists.instances import find_checklist
     from meetkit.checklists.signoff import reopen
 
-    store = ctx.store()
-    actor = ctx.actor()
-    view = find_checklist(store, args.meeting, args.checklist)
+    store, actor, view = _signed_in_on_checklist(args, ctx)
     after = reopen(store, ctx.clock, actor, args.meeting, view.id, args.reason)
     ctx.out({"checklist": after.id, "sign": after.sign.to_json()})
     return 0
 
 
 def cmd_sync(args: argparse.Namespace, ctx: CliContext) -> int:
-    from meetkit.checklists.instances import find_checklist
     from meetkit.checklists.signoff import sync_copies
 
-    store = ctx.store()
-    actor = ctx.actor()
-    view = find_checklist(store, args.meeting, args.checklist)
+    store, actor, view = _signed_in_on_checklist(args, ctx)
     ctx.out({"checklist": view.id, "added_items": sync_copies(store, ctx.clock, actor, args.meeting, view.id)})
     return 0
 
@@ -153,12 +145,9 @@ def cmd_assign(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_report(args: argparse.Namespace, ctx: CliContext) -> int:
-    from meetkit.checklists.instances import find_checklist
     from meetkit.checklists.reports import checklist_pdf
 
-    store = ctx.store()
-    actor = ctx.actor()
-    view = find_checklist(store, args.meeting, args.checklist)
+    store, actor, view = _signed_in_on_checklist(args, ctx)
     path = checklist_pdf(store, ctx.clock, actor, args.meeting, view.id, args.out)
     ctx.out({"written": str(path)})
     return 0
