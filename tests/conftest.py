@@ -24,7 +24,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from meetkit import attendees, meetings, operators  # noqa: E402
-from meetkit.clock import FixedClock  # noqa: E402
+from meetkit.clock import Clock, FixedClock  # noqa: E402
 from meetkit.operators import Actor  # noqa: E402
 from meetkit.store import Store, create_store, open_store  # noqa: E402
 
@@ -77,15 +77,22 @@ def make_meeting(store: Store, clock: FixedClock, team: Team) -> meetings.Meetin
 
 
 def approve_everyone(
-    store: Store, clock: FixedClock, team: Team, meeting_id: int, photo: Callable[[int], bytes | None] | None = None
+    store: Store, clock: Clock, team: Team, meeting_id: int, photo: Callable[[int], bytes | None] | None = None,
+    seat_row: str = "A",
 ) -> meetings.Meeting:
-    """Add the eight NAMES as attendees (``photo(i)`` for the i-th, if given), approve and
-    pledge them all, and advance the meeting to 'approved'."""
+    """Add the eight NAMES as attendees (``photo(i)`` for the i-th, if given; seats A01… in ``seat_row``),
+    approve and pledge them all, and advance the meeting to 'approved'."""
     for i, name in enumerate(NAMES):
         attendees.add_attendee(
-            store, clock, team.secretary, meeting_id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"A{i + 1:02d}",
+            store, clock, team.secretary, meeting_id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"{seat_row}{i + 1:02d}",
             photo=photo(i) if photo else None,
         )
+    return approve_and_pledge_all(store, clock, team, meeting_id)
+
+
+def approve_and_pledge_all(store: Store, clock: Clock, team: Team, meeting_id: int) -> meetings.Meeting:
+    """The chair approves and the secretary pledges every attendee; the meeting goes through
+    vetting to 'approved'."""
     attendees.approve(store, clock, team.chair, meeting_id)
     attendees.pledge(store, clock, team.secretary, meeting_id)
     meetings.advance(store, clock, team.secretary, meeting_id, "vetting")

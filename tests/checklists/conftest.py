@@ -56,9 +56,6 @@ def lodged_meeting(store, clock, team):  # type: ignore[no-untyped-def]
             store, clock, team.secretary, m.id, name=name, unit="市司法局", room_id=room[room_key] if room_key else None,
         )
         people[name] = a.id
-    attendees.approve(store, clock, team.chair, m.id)
-    attendees.pledge(store, clock, team.secretary, m.id)
-    meetings.advance(store, clock, team.secretary, m.id, "vetting")
-    meetings.advance(store, clock, team.secretary, m.id, "approved")
+    base.approve_and_pledge_all(store, clock, team, m.id)
     issue_badges(store, clock, team.secretary, m.id)
     return {"meeting": meetings.get_meeting(store, m.id), "rooms": room, "people": people}

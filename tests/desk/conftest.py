@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import pytest
 
-from meetkit import attendees, meetings
+from meetkit import meetings
 from meetkit.badges.issue import Badge, issue_badges, list_badges
 from meetkit.clock import FixedClock
 from meetkit.meetings import get_meeting
@@ -76,12 +76,7 @@ def live(store, team):
         store, real, team.secretary, title="正在进行的会议", level="秘密", starts_at=now - dt.timedelta(minutes=30),
         ends_at=now + dt.timedelta(hours=2),
     )
-    for i, name in enumerate(base.NAMES):
-        attendees.add_attendee(store, real, team.secretary, m.id, name=name, unit=f"第{i % 3 + 1}单位", seat=f"B{i + 1:02d}")
-    attendees.approve(store, real, team.chair, m.id)
-    attendees.pledge(store, real, team.secretary, m.id)
-    meetings.advance(store, real, team.secretary, m.id, "vetting")
-    meetings.advance(store, real, team.secretary, m.id, "approved")
+    base.approve_everyone(store, real, team, m.id, seat_row="B")
     issue_badges(store, real, team.secretary, m.id)
     return get_meeting(store, m.id)
 
