@@ -10,8 +10,9 @@ packages+=(libpulse0)
 # Qt's X11 platform plugin, for a real window.
 packages+=(libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0)
 if [ "$what" = "test" ]; then
-  # pdftoppm to rasterize printed badges; rtl_tcp and rtl_433 for interoperability tests.
-  packages+=(poppler-utils rtl-sdr rtl-433)
+  # pdftoppm to rasterize printed badges; rtl_tcp and rtl_433 for interoperability tests;
+  # a private PulseAudio server with a null sink to record the tones the GUI plays.
+  packages+=(poppler-utils rtl-sdr rtl-433 pulseaudio pulseaudio-utils)
 fi
 missing=()
 for p in "${packages[@]}"; do
