@@ -191,6 +191,12 @@ def cached_face(source: FontSource, cache_dir: Path | None = None, common: Itera
     return CachedFace(FontFace(paths["full"], 0, parts["full"]), FontFace(paths["common"], 0, parts["common"]), charmap)
 
 
+def warm_cache(cache_dir: Path | None = None) -> dict[str, CachedFace]:
+    """Make (or check) the copies of both weights now: about 20 s of CPU the first time, so an
+    installer or a background start-up task can spare the first printout that wait."""
+    return {weight: cached_face(cjk_source(weight), cache_dir) for weight in CANDIDATES}
+
+
 def _manifest_key(source: FontSource, points: list[int]) -> dict[str, object]:
     return {
         "format": CACHE_FORMAT,

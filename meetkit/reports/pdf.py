@@ -130,6 +130,7 @@ def _register(pdf: FPDF, style: str, parsed: ParsedFace) -> None:
     font.i = len(pdf.fonts) + 1
     font.fontkey = fontkey
     font.cw = defaultdict(parsed.font.cw.default_factory, parsed.font.cw)
+    font.desc = copy.copy(parsed.font.desc)  # fpdf2 numbers it and links the embedded file into it
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     font.ttfont = parsed.open_outlines()

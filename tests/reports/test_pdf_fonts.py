@@ -68,7 +68,7 @@ def test_documents_of_a_process_share_the_parse_but_not_the_subset(cache):
     second = MarkedPdf(level="秘密", title="二", head_hash=None, printed_at=PRINTED, font_cache_dir=cache)
     a, b = first.fonts[FONT], second.fonts[FONT]
     assert a.cmap is b.cmap  # parsed once
-    assert a.ttfont is not b.ttfont and a.subset is not b.subset and a.cw is not b.cw
+    assert a.ttfont is not b.ttfont and a.subset is not b.subset and a.cw is not b.cw and a.desc is not b.desc
     first.add_page()
     first.paragraph("甲乙丙")
     assert "甲乙丙" in _pages(bytes(first.output()))[0]
