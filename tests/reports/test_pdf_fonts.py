@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from meetkit.fonts import FontSource, cache_paths, cached_face, cjk_font, cjk_source, face_index
+from meetkit.fonts import FontSource, cache_paths, cached_face, cjk_font, cjk_source, default_cache_dir, face_index
 from meetkit.reports.pdf import FONT, MarkedPdf, add_cjk_fonts
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
@@ -39,9 +39,10 @@ def _document(cache_dir: Path | None, body: str, rows: int = 0) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One cache directory for the tests that only print (the copy is made once)."""
-    return tmp_path_factory.mktemp("font-cache")
+def cache() -> Path:
+    """The per-user cache every printout uses (made once per machine, about 20 s, then checked
+    on each use); the tests of the cache itself work on a private source and directory."""
+    return default_cache_dir()
 
 
 @pytest.fixture
