@@ -9,7 +9,7 @@ CPU time of:
   face 2) in a fresh process, as every document did before the cache;
 - ``cold``: the first MarkedPdf in a fresh process with an empty font cache (copies the face);
 - ``warm``: the first MarkedPdf in a fresh process with the per-user copy already there;
-- ``next``: further MarkedPdfs in the same process (median of ``--repeat``).
+- ``next``: further documents in the same process (median of ``--repeat``), old way and new.
 
 Each fresh process also reports its import time (fpdf2, fontTools, meetkit) separately.
 
@@ -66,7 +66,7 @@ def _child(mode: str, text_kind: str, cache_dir: str, repeat: int) -> None:
         pdf.output()
         return time.perf_counter() - wall, time.process_time() - cpu
 
-    runs = [one() for _ in range(1 + (repeat if mode == "next" else 0))]
+    runs = [one() for _ in range(1 + repeat)]
     print(json.dumps({"import": imported, "first": runs[0], "next": runs[1:]}))
 
 
@@ -105,11 +105,15 @@ def main() -> None:
             wall, cpu = result["first"]  # type: ignore[misc]
             imp_wall, imp_cpu = result["import"]  # type: ignore[misc]
             print(f"{label:<36} {kind:<7} {wall:7.2f} {cpu:7.2f}   + {imp_wall:.2f} / {imp_cpu:.2f}")
-        for kind in TEXTS:
-            nexts = _run("next", kind, cache_dir, args.repeat)["next"]
+        for mode, kind, label in [
+            ("collection", "common", "same process, next documents (old)"),
+            ("next", "common", "same process, next documents"),
+            ("next", "rare", "same process, next documents"),
+        ]:
+            nexts = _run(mode, kind, cache_dir, args.repeat)["next"]
             wall = statistics.median(w for w, _ in nexts)  # type: ignore[union-attr]
             cpu = statistics.median(c for _, c in nexts)  # type: ignore[union-attr]
-            print(f"{'same process, next documents':<36} {kind:<7} {wall:7.2f} {cpu:7.2f}   (median of {len(nexts)})")
+            print(f"{label:<36} {kind:<7} {wall:7.2f} {cpu:7.2f}   (median of {len(nexts)})")
 
 
 if __name__ == "__main__":
