@@ -54,7 +54,7 @@ SC_FACE_INDEX = 2
 
 # Bump when the way the copies are made changes: older copies are then rebuilt.
 CACHE_FORMAT = 2
-# Tables the standalone copy leaves out: OpenType layout (fpdf2 drops GSUB, GPOS and GDEF
+# Tables the full copy leaves out: OpenType layout (fpdf2 drops GSUB, GPOS and GDEF
 # itself when it writes a file, and MarkedPdf does not use text shaping), vertical writing and
 # baselines. fpdf2 writes horizontal text and embeds just the outlines (CFF) with its own width
 # table, so the printed result is the same; without them there is less to read per document.

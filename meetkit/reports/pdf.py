@@ -134,11 +134,11 @@ def _register(pdf: FPDF, style: str, parsed: ParsedFace) -> None:
     font.missing_glyphs = []
     font.biggest_size_pt = 0
     font.ttfont = parsed.open_outlines()
-    font._hbfont = None  # noqa: SLF001 - per-document text-shaping state, rebuilt on demand
+    font._hbfont = None  # per-document text-shaping state, rebuilt on demand
     font.subset = SubsetMap(font)
     pdf.fonts[fontkey] = font
     if font.is_cff and font.is_cid_keyed:
-        pdf._set_min_pdf_version("1.6")  # noqa: SLF001 - what add_font does for CID-keyed CFF
+        pdf._set_min_pdf_version("1.6")  # what add_font does for CID-keyed CFF
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,10 @@ class CjkFonts:
         """Just before writing: subset each face from its common copy if all its glyphs are there."""
         for style, parsed in self.faces.items():
             font = pdf.fonts.get(f"{FONT}{style}")
-            if isinstance(font, TTFFont) and parsed.common_glyphs:
-                if set(font.subset.get_all_glyph_names()) <= parsed.common_glyphs:
-                    font.ttfont = parsed.open_outlines(common=True)
+            if not isinstance(font, TTFFont) or not parsed.common_glyphs:
+                continue
+            if set(font.subset.get_all_glyph_names()) <= parsed.common_glyphs:
+                font.ttfont = parsed.open_outlines(common=True)
 
 
 def add_cjk_fonts(pdf: FPDF, cache_dir: Path | None = None) -> CjkFonts:

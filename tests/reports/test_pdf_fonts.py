@@ -1,4 +1,4 @@
-"""The CJK font of every printout: its per-user standalone copy and the parse shared per process."""
+"""The CJK font of every printout: its per-user copies and the parse shared per process."""
 
 from __future__ import annotations
 
