@@ -93,13 +93,19 @@ def _parsed_face(source: FontSource, style: str, cache_dir: Path | None) -> Pars
     if face.common is not None and face.charmap is not None:
         try:
             template = _template(style, str(face.common.path))
-            common_glyphs = frozenset(template.ttfont.getGlyphOrder())
-            _adopt_charmap(template, face.charmap)
-            template.close()  # the template's own fontTools font is never subset or written
-            return ParsedFace(face=face, font=template, common_glyphs=common_glyphs)
         except Exception as exc:  # noqa: BLE001 - a copy fontTools cannot read: use the source
             log.warning("cached font %s is unreadable (%s); using %s directly", face.common.path, exc, source.path)
             face = CachedFace(FontFace(source.path, source.index))
+        else:
+            # Only for CID-keyed CFF (Noto CJK) does fpdf2 embed nothing but the outlines, so that
+            # the common copy's own tables do not matter; other fonts are read whole.
+            if template.is_cff and template.is_cid_keyed:
+                common_glyphs = frozenset(template.ttfont.getGlyphOrder())
+                _adopt_charmap(template, face.charmap)
+                template.close()  # the template's own fontTools font is never subset or written
+                return ParsedFace(face=face, font=template, common_glyphs=common_glyphs)
+            template.close()
+            face = CachedFace(face.full)
     template = _template(style, str(face.full.path), face.full.index)
     template.close()
     return ParsedFace(face=face, font=template, common_glyphs=frozenset())
