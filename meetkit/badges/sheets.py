@@ -33,8 +33,7 @@ from meetkit.badges.render import (
     save_png,
 )
 from meetkit.errors import InvalidInput
-from meetkit.fonts import cjk_font, face_index
-from meetkit.reports.pdf import FONT, MarkedPdf
+from meetkit.reports.pdf import FONT, CjkFonts, MarkedPdf, add_cjk_fonts
 
 LAYOUTS = ("a4-8up", "cr80")
 # A4 8-up: 2 columns x 4 rows of cards with gutters for the cut marks.
@@ -62,16 +61,14 @@ def a4_positions() -> list[tuple[float, float]]:
     ]
 
 
-def _card_pdf(title: str) -> FPDF:
+def _card_pdf(title: str) -> tuple[FPDF, CjkFonts]:
     pdf = FPDF(orientation="L", unit="mm", format=(CARD_H_MM, CARD_W_MM))
-    regular, bold = cjk_font("regular"), cjk_font("bold")
-    pdf.add_font(FONT, "", str(regular), collection_font_number=face_index(regular))
-    pdf.add_font(FONT, "B", str(bold), collection_font_number=face_index(bold))
+    fonts = add_cjk_fonts(pdf)  # the face parsed once per process, like every MarkedPdf
     pdf.set_title(title)
     pdf.set_creator("meetkit")
     pdf.set_auto_page_break(False)
     pdf.set_margin(0)
-    return pdf
+    return pdf, fonts
 
 
 def _png(image: object, **options: object) -> io.BytesIO:
@@ -138,7 +135,7 @@ def write_sheets(
         pdf.set_auto_page_break(False)
         positions = a4_positions()
     else:
-        pdf = _card_pdf(title)
+        pdf, fonts = _card_pdf(title)
         positions = [(0.0, 0.0)]
     renderer = BadgeRenderer(DPI)
     result = SheetResult(path, layout, 0, 0)
@@ -165,6 +162,8 @@ def write_sheets(
     if result.badges == 0:
         raise InvalidInput("no badges to print", "没有可打印的胸卡")
     path.parent.mkdir(parents=True, exist_ok=True)
+    if layout != "a4-8up":
+        fonts.use_common_outlines(pdf)  # MarkedPdf does this itself
     pdf.output(str(path))
     return result
 
