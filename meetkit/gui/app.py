@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from PySide6.QtGui import QFont, QFontDatabase
@@ -41,6 +42,23 @@ def install_fonts(app: QApplication) -> None:
         app.setFont(font)
 
 
+def warm_font_cache_in_background() -> threading.Thread:
+    """Make the per-user copies of the CJK face while the operator signs in: the first printout
+    on a machine would otherwise wait about 20 s for them (see ``meetkit.fonts.warm_cache``)."""
+
+    def warm() -> None:
+        from meetkit.fonts import warm_cache
+
+        try:
+            warm_cache()
+        except Exception as exc:  # noqa: BLE001 - printing still works from the installed font
+            log.warning("font cache not prepared: %s", exc)
+
+    thread = threading.Thread(target=warm, name="meetkit-font-cache", daemon=True)
+    thread.start()
+    return thread
+
+
 def make_app(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
@@ -57,6 +75,7 @@ def run_gui(store_path: Path, lang: str = "zh", clock: Clock | None = None) -> i
     from meetkit.gui.main_window import MainWindow
 
     app = make_app()
+    warm_font_cache_in_background()
     clock = clock or SystemClock()
     while True:
         dialog = LoginDialog(store_path, clock, lang)
