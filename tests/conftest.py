@@ -1,11 +1,11 @@
 """Shared fixtures: real SQLCipher stores in tmp_path, a fixed clock, operators of every role,
 and a meeting with approved, pledged attendees.
 
-Building that setup for every test is slow (each SQLCipher store costs a key derivation, each
-operator a scrypt hash), so each distinct starting state is built once per session into a
-template store file (``Templates``) and every test gets a byte copy of it, opened afresh: a
-real encrypted store of its own. The root ``store`` starts from the least a test needs: empty,
-with the team, or with the approved meeting. tests/desk, tests/custody and tests/checklists
+Each distinct starting state is built once per session into a template store file
+(``Templates``) and every test gets a byte copy of it, opened afresh: a real encrypted store of
+its own. Opening still costs one SQLCipher key derivation (about 0.3 s here, most of a test's
+setup); the copy saves the rest (creating the store, nine scrypt hashes, the vetting). The root
+``store`` starts from the least a test needs: empty, with the team, or with the approved meeting. tests/desk, tests/custody and tests/checklists
 override ``_template`` with their own template; ``store``, ``team`` and ``approved_meeting``
 then keep their meaning there. Tests of store creation itself call ``create_store``.
 """
