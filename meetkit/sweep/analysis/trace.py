@@ -11,6 +11,7 @@ a GUI timer calls :meth:`SweepAnalyzer.trace` for the newest trace at any time.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import threading
 from dataclasses import dataclass, field
@@ -110,13 +111,28 @@ def keep_range(block: IQBlock, edge_crop: float = DEFAULT_EDGE_CROP) -> tuple[fl
     return block.info.centre_hz - half, block.info.centre_hz + half
 
 
+@functools.lru_cache(maxsize=64)
+def _bin_offsets_hz(fft_size: int, rate_sps: float) -> F64:
+    """Each bin's offset from the tuned centre, ascending (shared: never written to)."""
+    offsets = (np.arange(fft_size, dtype=np.float64) - fft_size // 2) * (rate_sps / fft_size)
+    offsets.flags.writeable = False
+    return offsets
+
+
+def _filled(n: int, dtype: type, value: float) -> npt.NDArray[np.generic]:
+    """``np.full`` without its Python-level overhead (a few µs, on every new hop)."""
+    arr = np.empty(n, dtype)
+    arr.fill(value)
+    return arr
+
+
 class _SegAccum:
     """Accumulators of one hop (segment) across passes."""
 
     def __init__(self, spec: BlockSpectrum, lo_hz: float, hi_hz: float) -> None:
-        freqs = spec.freqs_hz()
-        idx = np.nonzero((freqs >= lo_hz) & (freqs < hi_hz))[0]
-        self.sel = slice(int(idx[0]), int(idx[-1]) + 1) if idx.size else slice(0, 0)
+        freqs = spec.centre_hz + _bin_offsets_hz(spec.fft_size, spec.rate_sps)  # ascending: keep lo_hz <= f < hi_hz
+        start, stop = np.searchsorted(freqs, (lo_hz, hi_hz), side="left").tolist()
+        self.sel = slice(start, stop) if stop > start else slice(0, 0)
         self.freqs = freqs[self.sel]
         n = self.freqs.shape[0]
         self.lo_hz, self.hi_hz = lo_hz, hi_hz
@@ -124,34 +140,37 @@ class _SegAccum:
         self.centres: set[float] = {float(spec.centre_hz)}
         self.cur_pass = -1
         self._reset_current(n)
-        self.sum_means = np.zeros(n, np.float64)
-        self.max_p = np.full(n, -np.inf, np.float32)
-        self.min_p = np.full(n, np.inf, np.float32)
-        self.occ_sum = np.zeros(n, np.float64)
+        # the combination of the folded passes: made from the first folded pass (see fold)
+        self.sum_means: F64
+        self.max_p: F32
+        self.min_p: F32
+        self.occ_sum: F64
+        self.passes_hit: npt.NDArray[np.int32]
         self.n_passes = 0
         self.frames_total = 0
-        self.first_seen = np.full(n, np.nan, np.float64)
-        self.last_seen = np.full(n, np.nan, np.float64)
-        self.passes_hit = np.zeros(n, np.int32)
+        self.first_seen = _filled(n, np.float64, np.nan)
+        self.last_seen = _filled(n, np.float64, np.nan)
 
     def _reset_current(self, n: int) -> None:
-        self.cur_sum = np.zeros(n, np.float64)
-        self.cur_max = np.full(n, -np.inf, np.float32)
-        self.cur_min = np.full(n, np.inf, np.float32)
-        self.cur_occ = np.zeros(n, np.int64)
+        """An empty current pass; its arrays are made from the pass's first block (see add)."""
         self.cur_frames = 0
-        self.cur_hit = np.zeros(n, np.bool_)
 
     def fold(self) -> None:
         if self.cur_frames == 0:
             return
-        self.sum_means += self.cur_sum / self.cur_frames
-        np.maximum(self.max_p, self.cur_max, out=self.max_p)
-        np.minimum(self.min_p, self.cur_min, out=self.min_p)
-        self.occ_sum += self.cur_occ / self.cur_frames
+        mean = self.cur_sum / self.cur_frames
+        occ = self.cur_occ / self.cur_frames
+        if self.n_passes == 0:  # the first pass's arrays become the combination (the next pass makes new ones)
+            self.sum_means, self.max_p, self.min_p, self.occ_sum = mean, self.cur_max, self.cur_min, occ
+            self.passes_hit = self.cur_hit.astype(np.int32)
+        else:
+            self.sum_means += mean
+            np.maximum(self.max_p, self.cur_max, out=self.max_p)
+            np.minimum(self.min_p, self.cur_min, out=self.min_p)
+            self.occ_sum += occ
+            self.passes_hit += self.cur_hit
         self.n_passes += 1
         self.frames_total += self.cur_frames
-        self.passes_hit += self.cur_hit
         self._reset_current(self.freqs.shape[0])
 
     def slice_for(self, spec: BlockSpectrum) -> slice | None:
@@ -178,17 +197,24 @@ class _SegAccum:
         assert sel is not None, "add() only takes spectra that slice_for() accepts"
         self.centres.add(float(spec.centre_hz))
         sum_p, max_p = spec.sum_p[sel], spec.max_p[sel]
-        self.cur_sum += sum_p
-        np.maximum(self.cur_max, max_p, out=self.cur_max)
-        np.minimum(self.cur_min, spec.min_p[sel], out=self.cur_min)
-        self.cur_occ += spec.occ_count[sel]
-        self.cur_frames += spec.n_frames
         noise = spec.noise_p[sel]
         hit = sum_p > noise * np.float32(factors[0] * spec.n_frames)
         hit |= max_p > noise * np.float32(factors[1])
+        if self.cur_frames == 0:  # the pass's first block: copies, not zeros plus a first sum
+            self.cur_sum = sum_p.astype(np.float64)
+            self.cur_max = max_p.copy()
+            self.cur_min = spec.min_p[sel].copy()
+            self.cur_occ = spec.occ_count[sel].astype(np.int64)
+            self.cur_hit = hit
+        else:
+            self.cur_sum += sum_p
+            np.maximum(self.cur_max, max_p, out=self.cur_max)
+            np.minimum(self.cur_min, spec.min_p[sel], out=self.cur_min)
+            self.cur_occ += spec.occ_count[sel]
+            self.cur_hit |= hit
+        self.cur_frames += spec.n_frames
         np.fmin(self.first_seen, t0, out=self.first_seen, where=hit)
         np.fmax(self.last_seen, t1, out=self.last_seen, where=hit)
-        self.cur_hit |= hit
 
     def latest(self) -> tuple[F32, F32, F32, F32, float, int, npt.NDArray[np.int32]]:
         """Like :meth:`snapshot` but only this hop's newest pass (the current one while it fills)."""
@@ -207,6 +233,12 @@ class _SegAccum:
 
     def snapshot(self) -> tuple[F32, F32, F32, F32, float, int, npt.NDArray[np.int32]]:
         """(mean, max, min, occupancy, frames, passes, passes_seen) including the unfolded pass."""
+        if self.n_passes == 0:  # nothing folded yet: the current pass is the whole combination
+            if self.cur_frames:
+                return self.latest()
+            n = self.freqs.shape[0]
+            zero = np.zeros(n, np.float32)
+            return zero, zero, zero, zero, 0.0, 0, np.zeros(n, np.int32)
         sum_means = self.sum_means
         occ_sum = self.occ_sum
         max_p, min_p = self.max_p, self.min_p
@@ -220,10 +252,6 @@ class _SegAccum:
             passes += 1
             frames += self.cur_frames
             seen = seen + self.cur_hit
-        if passes == 0:
-            n = self.freqs.shape[0]
-            zero = np.zeros(n, np.float32)
-            return zero, zero, zero, zero, 0.0, 0, np.zeros(n, np.int32)
         return (
             (sum_means / passes).astype(np.float32),
             max_p.astype(np.float32),
