@@ -187,14 +187,13 @@ class _SegAccum:
             return None
         return slice(start, stop)
 
-    def add(self, spec: BlockSpectrum, pass_index: int, t0: float, t1: float, factors: tuple[float, float]) -> None:
-        """Fold one block's spectrum into the current pass; ``factors`` are the (mean, max-hold)
-        detection threshold factors for ``spec.n_frames`` frames."""
+    def add(self, spec: BlockSpectrum, sel: slice, pass_index: int, t0: float, t1: float, factors: tuple[float, float]) -> None:
+        """Fold one block's spectrum into the current pass: ``sel`` is where this hop's bins sit
+        in it (from :meth:`slice_for`), ``factors`` the (mean, max-hold) detection threshold
+        factors for ``spec.n_frames`` frames."""
         if pass_index != self.cur_pass:
             self.fold()
             self.cur_pass = pass_index
-        sel = self.slice_for(spec)
-        assert sel is not None, "add() only takes spectra that slice_for() accepts"
         self.centres.add(float(spec.centre_hz))
         sum_p, max_p = spec.sum_p[sel], spec.max_p[sel]
         noise = spec.noise_p[sel]
@@ -306,16 +305,19 @@ class SweepAnalyzer:
             detect = self._detect[parts[0].fft_size] = self.settings.detect_settings(parts[0].fft_size)
         with self._lock:
             seg = self._segs.get(key)
-            if seg is not None and seg.slice_for(parts[0]) is None:
+            sel = seg.slice_for(parts[0]) if seg is not None else None
+            if seg is not None and sel is None:
                 key = (int(round(info.centre_hz)), *key)  # a grid that does not line up: a hop of its own
                 seg = self._segs.get(key)
-            if seg is None:
+                sel = seg.slice_for(parts[0]) if seg is not None else None
+            if seg is None or sel is None:
                 seg = _SegAccum(parts[0], lo, hi)
                 self._segs[key] = seg
+                sel = seg.sel
             offset = 0.0
-            for spec in parts:
+            for spec in parts:  # the parts of one block share its tuning, hence its bins
                 dur = spec.n_frames * self.settings.psd.hop_frames(spec.fft_size) / info.rate_sps
-                seg.add(spec, info.pass_index, t_start + offset, t_start + offset + dur, threshold_factors(float(spec.n_frames), detect))
+                seg.add(spec, sel, info.pass_index, t_start + offset, t_start + offset + dur, threshold_factors(float(spec.n_frames), detect))
                 offset += dur
             self.blocks_seen += 1
             self.samples_seen += len(block)
