@@ -90,7 +90,10 @@ def test_entry_point_runs_as_a_program() -> None:
 
 def test_record_against_a_peer_writes_valid_multicapture_sigmf(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "room.sigmf-meta"
-    with RtlTcpPeer(rate_bytes_per_s=None) as peer:
+    # unpaced, the peer can be blocked half-way through sending a chunk of the old tag when the
+    # client retunes and drains; that rest arrives after the drain, so a chunk must be shorter than
+    # the settle time's bytes (4096 < 2 ms × 2.4 MS/s × 2 = 9600) for the first block to be clean
+    with RtlTcpPeer(rate_bytes_per_s=None, chunk_bytes=4096) as peer:
         rc = main(["--lang", "en", "sweep", "record", "--source", f"rtltcp:127.0.0.1:{peer.port}", "--profile", "radios",
                    "--passes", "2", "--dwell", "4096", "--settle-ms", "2", "--gain", "28", "--ppm", "-1", "--out", str(out)])
         deadline = time.monotonic() + 5
