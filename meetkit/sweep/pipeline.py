@@ -153,8 +153,33 @@ def _coverage(trace: Trace, plan: Any = None, acquisition: dict[str, Any] | None
                 cursor = max(cursor, c_hi)
             if hi - cursor > 10e3:
                 missing.append((cursor, hi, why))
+    missing.extend(_not_swept(covered, plan))
     missing.extend(not_covered())
     return covered, sorted(missing)
+
+
+def _not_swept(covered: list[tuple[float, float]], plan: Any = None) -> list[tuple[float, float, str]]:
+    """The parts of the receiver's range (24–1766 MHz) this sweep did not look at on purpose: outside
+    the profile or span (or the recording's band). A reader of the report must not take a profile's
+    sweep for a full one."""
+    from meetkit.sweep.hopplan import TUNER_MAX_HZ, TUNER_MIN_HZ
+
+    if plan is not None:
+        spans = sorted(getattr(plan, "spans", ()) or ())
+        name = getattr(plan, "profile", None)
+        why = f"not swept: not in profile {name} (the receiver can tune it)" if name else "not swept: outside the chosen span (the receiver can tune it)"
+    else:
+        spans = sorted(covered)
+        why = "not swept: not in the recording (the receiver can tune it)"
+    gaps: list[tuple[float, float, str]] = []
+    cursor = TUNER_MIN_HZ
+    for lo, hi in spans:
+        if lo - cursor > 10e3:
+            gaps.append((cursor, min(lo, TUNER_MAX_HZ), why))
+        cursor = max(cursor, hi)
+    if TUNER_MAX_HZ - cursor > 10e3:
+        gaps.append((cursor, TUNER_MAX_HZ, why))
+    return [g for g in gaps if g[1] > g[0]]
 
 
 # ---- the analysis -----------------------------------------------------------------------------

@@ -106,6 +106,22 @@ def test_outputs_follow_the_issue(room: dict[str, Any]) -> None:
         assert len(rec.read_samples()) > 10_000
 
 
+def test_the_parts_of_the_receivers_range_the_profile_skipped_are_listed_as_not_swept(room: dict[str, Any]) -> None:
+    """A reader of a profile's report must not take it for a full 24–1766 MHz sweep."""
+    doc = json.loads((room["out"] / "findings.json").read_text(encoding="utf-8"))
+    skipped = [(lo, hi) for lo, hi, why in doc["coverage"]["not_covered"] if why.startswith("not swept: not in profile test-subset")]
+    assert skipped[0] == (24e6, 96.5e6)
+    assert (410.7e6, 644.6e6) in [(round(lo, -2), round(hi, -2)) for lo, hi in skipped]
+    assert skipped[-1][1] == 1766e6
+    for lo, hi in skipped:  # never over what was covered
+        assert all(hi <= c_lo or lo >= c_hi for c_lo, c_hi in doc["coverage"]["covered"])
+    from meetkit.sweep.report.pdf import _merge_not_covered
+
+    rows = _merge_not_covered(room["result"].doc.not_covered)
+    assert any(why.startswith("未扫描：不在本次频段配置内") for _, _, why in rows)
+    assert "2.4 GHz Wi-Fi / 蓝牙 2.4 GHz Wi-Fi / Bluetooth" in [why for _, _, why in rows]
+
+
 def test_a_previous_output_directory_is_a_baseline(room: dict[str, Any]) -> None:
     baseline = load_baseline(room["out"], CLOCK)
     assert baseline.has_max_hold

@@ -121,11 +121,34 @@ def _settings_rows(hw: dict[str, Any], settings: dict[str, Any], plan: dict[str,
     return rows
 
 
+def _reason_zh(why: str) -> str:
+    """A not-covered reason as the reader reads it: Chinese first, the English kept."""
+    from meetkit.sweep.profiles import not_covered_details
+
+    known = {d["reason"]: d["reason_zh"] for d in not_covered_details()}
+    if why in known:
+        zh = known[why]
+    elif why.startswith("outside the receiver's tuning range"):
+        zh = "超出接收机调谐范围（24–1766 MHz）"
+    elif why.startswith("not swept: not in profile"):
+        zh = "未扫描：不在本次频段配置内（接收机可调谐）"
+    elif why.startswith("not swept: outside the chosen span"):
+        zh = "未扫描：不在所选频率范围内（接收机可调谐）"
+    elif why.startswith("not swept: not in the recording"):
+        zh = "未扫描：录音文件不含此频段（接收机可调谐）"
+    elif why.startswith("not captured"):
+        zh = "未采集到（扫描中断或处理跟不上接收机）"
+    else:
+        return why
+    return why if zh == why else f"{zh} {why}"
+
+
 def _merge_not_covered(items: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
-    """One row per range: reasons of identical ranges joined."""
+    """One row per range: reasons of identical ranges joined (Chinese with the English)."""
     merged: dict[tuple[float, float], list[str]] = {}
     for lo, hi, why in items:
         reasons = merged.setdefault((lo, hi), [])
+        why = _reason_zh(why)
         if why not in reasons:
             reasons.append(why)
     return [(lo, hi, "; ".join(why)) for (lo, hi), why in merged.items()]
