@@ -211,17 +211,23 @@ def render_spectrum(
             kind = finding.kind.replace("_", " ")
             text = f"{numbered} {KIND_ZH.get(finding.kind, kind)} {kind} {_fmt_mhz(finding.freq_hz)} MHz"
             tw = draw.textlength(text, font=f_small)
-            ty = max(top + 2, peak_y - 30)
+            ty0 = max(top + 2, peak_y - 30)
             tx = min(max(x - tw / 2, left), right - tw)
-            for _ in range(len(label_slots) + 1):  # move down until the box overlaps no earlier label
-                clash = [sy for sx0, sx1, sy in label_slots if tx - 4 < sx1 and sx0 < tx + tw + 4 and abs(sy - ty) < 17]
-                if not clash:
-                    break
-                ty = max(clash) + 17
+
+            def clashes(y: float) -> bool:
+                return any(tx - 4 < sx1 and sx0 < tx + tw + 4 and abs(sy - y) < 17 for sx0, sx1, sy in label_slots)
+
+            # a free row above the marker first (the label then hides no trace), else below it
+            above = [ty0 - 17 * k for k in range(int((ty0 - top - 2) // 17) + 1)]
+            below = [ty0 + 17 * k for k in range(1, len(label_slots) + 2)]
+            ty = next((y for y in above + below if not clashes(y)), below[-1])
             ty = min(ty, bottom - 16)
             draw.rectangle([tx - 2, ty - 1, tx + tw + 2, ty + 15], fill=(255, 255, 255), outline=colour)
             draw.text((tx, ty - 2), text, fill=colour, font=f_small)
-            draw.line([(x, ty + 15), (x, peak_y - 12)], fill=colour)
+            if ty + 15 <= peak_y - 12:
+                draw.line([(x, ty + 15), (x, peak_y - 12)], fill=colour)
+            else:
+                draw.line([(x, ty - 1), (x, peak_y - 3)], fill=colour)
             label_slots.append((tx, tx + tw, ty))
     img.save(path)
     return Path(path)
