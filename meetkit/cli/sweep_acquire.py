@@ -34,9 +34,22 @@ def _freq(text: str) -> float:
 
 
 def _count(text: str) -> int:
-    value = _freq(text)
-    if value != int(value):
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+    """A sample count: plain, or with a binary k/M as sample counts go (32k = 32768, the default dwell)."""
+    stripped = text.strip()
+    scale = {"k": 1024, "K": 1024, "m": 1024 * 1024, "M": 1024 * 1024}.get(stripped[-1:], 0)
+    if scale:
+        try:
+            number = float(stripped[:-1])
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a sample count: {text!r} (e.g. 32768 or 32k)") from None
+        value = number * scale
+    else:
+        try:
+            value = float(stripped)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a sample count: {text!r} (e.g. 32768 or 32k)") from None
+    if not value > 0 or value == float("inf") or value != int(value):
+        raise argparse.ArgumentTypeError(f"not a positive whole number of samples: {text!r} (e.g. 32768 or 32k)")
     return int(value)
 
 

@@ -6,6 +6,8 @@ import argparse
 import time
 from typing import Any
 
+from meetkit.cli.sweep_acquire import _count
+
 
 def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = group.add_parser(
@@ -20,7 +22,7 @@ def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--passes", type=int, default=2, help="passes over the profile (default 2)")
     _common(p)
     p.add_argument("--gain", type=float, default=None, help="tuner gain in dB (default automatic)")
-    p.add_argument("--dwell", type=int, default=None, help="samples per hop (default the hop plan's)")
+    p.add_argument("--dwell", type=_count, default=None, help="samples per hop (default the hop plan's 32768; 32k works)")
     p.set_defaults(func=handle_run)
 
     p = group.add_parser(
@@ -56,7 +58,7 @@ def register(group: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     p.add_argument("--baseline", default=None)
     p.add_argument("--friendly", default=None, help="JSON list of declared emitters")
     p.add_argument("--max-sweeps", type=int, default=None, help="stop after this many sweeps (default: until Ctrl-C)")
-    p.add_argument("--dwell", type=int, default=None, help="samples per hop")
+    p.add_argument("--dwell", type=_count, default=None, help="samples per hop (32k works)")
     p.set_defaults(func=handle_monitor)
 
     p = group.add_parser(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 try:
     from _rtltcp_peer import RtlTcpPeer
@@ -45,8 +48,9 @@ def test_plan_text_with_span_and_options(capsys: pytest.CaptureFixture[str]) -> 
                "--crop", "0.5", "--settle-ms", "20", "--dwell", "64k", "--passes", "3", "--hops"])
     out = capsys.readouterr().out
     assert rc == 0
-    plan = plan_span(433e6, 440e6, rate_sps=2.048e6, crop=0.5, settle_s=0.02, dwell_samples=64000, passes=3)
+    plan = plan_span(433e6, 440e6, rate_sps=2.048e6, crop=0.5, settle_s=0.02, dwell_samples=65536, passes=3)
     assert f"Plan: {len(plan.hops)} hops" in out and "3 pass(es)" in out
+    assert "65536 samples" in out  # 64k is binary, as 32k is the default 32768
     assert out.count("centre ") == len(plan.hops)
     assert "Not covered by the dongle" in out
 
@@ -229,3 +233,28 @@ def test_record_default_output_name_comes_from_the_clock(tmp_path: Path, monkeyp
     (meta,) = tmp_path.glob("sweep-*.sigmf-meta")
     assert len(read_back(meta).get_captures()) == 2 * 3
     assert "pass 1 of 2 done" in captured.err
+
+
+def test_sample_counts_take_a_binary_k_and_refuse_junk_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """`--dwell 32k` is the default 32768 (the README's words), on plan and on run/analyze alike."""
+    from meetkit.cli.sweep_acquire import _count
+
+    assert (_count("32k"), _count("64K"), _count("1M"), _count("32768"), _count("1e5")) == (32768, 65536, 1048576, 32768, 100000)
+    for junk in ("abc", "", "0", "-5", "1.5", "inf", "nan", "k", "2.5.1k"):
+        with pytest.raises(argparse.ArgumentTypeError, match="sample"):
+            _count(junk)
+    with pytest.raises(SystemExit) as exc:
+        main(["sweep", "run", "--source", "x", "--out", "o", "--dwell", "lots"])
+    assert exc.value.code == 2
+    assert "not a sample count: 'lots'" in capsys.readouterr().err
+
+
+@given(st.text(max_size=12))
+def test_sample_count_parser_never_crashes(text: str) -> None:
+    from meetkit.cli.sweep_acquire import _count
+
+    try:
+        value = _count(text)
+    except argparse.ArgumentTypeError:
+        return
+    assert isinstance(value, int) and value > 0
