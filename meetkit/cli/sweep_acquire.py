@@ -239,10 +239,10 @@ def cmd_record(args: argparse.Namespace, ctx: CliContext) -> int:
             try:
                 last_pass = 0
                 for block in gen:
-                    writer.add(block)
                     if live and plan is not None and block.info.pass_index != last_pass:
-                        last_pass = block.info.pass_index
+                        last_pass = block.info.pass_index  # the pass before this block is done
                         _progress(ctx, last_pass, plan.passes, writer)
+                    writer.add(block)
             except KeyboardInterrupt:
                 interrupted = True
                 stop.set()

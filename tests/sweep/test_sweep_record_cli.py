@@ -104,9 +104,11 @@ def test_record_against_a_peer_writes_valid_multicapture_sigmf(tmp_path: Path, c
         while len(peer.commands) < 4 and time.monotonic() < deadline:
             time.sleep(0.01)
         commands = list(peer.commands)
-    text = capsys.readouterr().out
+    captured = capsys.readouterr()
+    text = captured.out
     assert rc == 0, text
     plan = plan_profile(load_profile("radios"), dwell_samples=4096, settle_s=0.002, passes=2)
+    assert f"pass 1 of 2 done ({len(plan.hops)} hops recorded)" in captured.err  # not one hop of pass 2 too
     assert text.index("Plan (radios)") < text.index("wrote ")  # the plan is printed first
     assert "result: complete" in text and f"{2 * len(plan.hops)} of {2 * len(plan.hops)} hops" in text
     assert commands[:4] == [(0x02, 2400000), (0x03, 1), (0x04, 280), (0x05, 0xFFFFFFFF)]
