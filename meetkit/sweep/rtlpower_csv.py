@@ -56,7 +56,7 @@ def _bad(path: Path, lineno: int, why: str) -> MeetkitError:
     return MeetkitError(
         ErrorCode.INVALID_INPUT,
         f"{path.name} line {lineno}: {why}",
-        f"{path.name} 第 {lineno} 行：{why}",
+        f"{path.name} 第 {lineno} 行格式不对：{why}",
         line=lineno,
     )
 
@@ -71,8 +71,10 @@ def read_csv(path: str | Path, *, strict: bool = True) -> CsvTrace:
     otherwise bad lines are skipped and counted."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8", errors="strict")
-    except (OSError, UnicodeDecodeError) as err:
+        # a line of binary junk is a bad line like any other (skipped, or named with --strict),
+        # not a reason to refuse the whole file
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as err:
         raise MeetkitError(ErrorCode.INVALID_INPUT, f"cannot read {path}: {err}", f"无法读取 {path}：{err}") from err
     rows: dict[tuple[float, float, float, int], list[tuple[np.ndarray, int]]] = {}
     pairs: list[list[tuple[float, float]]] = [[]]
@@ -89,6 +91,8 @@ def read_csv(path: str | Path, *, strict: bool = True) -> CsvTrace:
         if line.startswith("#"):
             continue
         try:
+            if "\ufffd" in line:
+                raise ValueError("not text (bytes that are not UTF-8)")
             parts = [p.strip() for p in line.split(",")]
             if len(parts) >= 7:
                 time_s = parts[1]

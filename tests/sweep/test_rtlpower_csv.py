@@ -97,6 +97,17 @@ def test_a_bad_line_is_named_or_skipped(tmp_path: Path) -> None:
     assert got.skipped == 2 and got.lines == 1 and len(got.trace) == 4
 
 
+def test_a_line_of_binary_junk_is_skipped_not_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "junk.csv"
+    good = "2024-01-02, 03:04:05, 88000000, 88004000, 1000.00, 10, -50.00, -40.00, -50.00, -50.00\n"
+    path.write_bytes(good.encode() + b"\x00\x01\xff\xfe binary \x80\n" + good.replace("88000000, 88004000", "88004000, 88008000").encode())
+    got = read_csv(path, strict=False)
+    assert got.skipped == 1 and got.lines == 2 and len(got.trace) == 8
+    with pytest.raises(MeetkitError) as err:
+        read_csv(path, strict=True)
+    assert "line 2" in err.value.en and "not text" in err.value.en and "第 2 行" in err.value.zh
+
+
 def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_text("# nothing\n\n", encoding="utf-8")
