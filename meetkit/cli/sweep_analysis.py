@@ -121,6 +121,9 @@ def handle_findings(args: argparse.Namespace, ctx: Any) -> int:
     if args.sweep is not None:
         ids = [args.sweep]
     elif args.meeting is not None:
+        from meetkit.meetings import get_meeting
+
+        get_meeting(store, args.meeting)  # no such meeting: one line, exit 2 (not an empty list)
         ids = [int(s["id"]) for s in sweeps(store, args.meeting)]
     else:
         raise InvalidInput("give --sweep ID or --meeting ID", "请给出 --sweep 编号 或 --meeting 编号")

@@ -80,7 +80,11 @@ def attach_sweep(store: Store, clock: Clock, actor: Actor, meeting_id: int, path
     try:
         raw = fpath.read_bytes()
     except OSError as err:
-        raise MeetkitError(ErrorCode.NOT_FOUND, f"cannot read {fpath}: {err.strerror}", f"无法读取 {fpath}：{err.strerror}") from err
+        raise MeetkitError(
+            ErrorCode.NOT_FOUND,
+            f"{path} is not a sweep's output folder (cannot read {fpath}: {err.strerror})",
+            f"{path} 不是扫描输出文件夹（无法读取 {fpath}：{err.strerror}）",
+        ) from err
     doc = read_findings(fpath)
     digest = hashlib.sha256(raw).hexdigest()
     now = iso(clock.now())

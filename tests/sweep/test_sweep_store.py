@@ -100,3 +100,26 @@ def test_meeting_report_carries_mark_review_and_audit_head(store, clock, team, m
     assert "机密" in text  # the meeting's level marks every page
     assert audit.head_hash(store)[:16] in text.replace("\n", "")
     assert "garage remote" in text
+
+
+def test_cli_attach_findings_and_mark_refuse_wrong_ids_in_one_line(
+    store, store_path, team, meeting, sweep_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from meetkit.cli.main import main
+    from tests.conftest import PASSPHRASE, PASSWORD
+
+    monkeypatch.setenv("MEETKIT_DB", str(store_path))
+    monkeypatch.setenv("MEETKIT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("MEETKIT_OPERATOR", team.technician.name)
+    monkeypatch.setenv("MEETKIT_OPERATOR_PASSWORD", PASSWORD)
+    assert main(["--lang", "en", "sweep", "findings", "--meeting", str(meeting.id + 99)]) == 2  # was an empty list, exit 0
+    assert "meeting" in capsys.readouterr().err
+    assert main(["sweep", "attach", str(sweep_dir / "nowhere"), "--meeting", str(meeting.id)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "不是扫描输出文件夹" in err and "\n" not in err
+    assert main(["sweep", "attach", str(sweep_dir), "--meeting", str(meeting.id)]) == 0
+    capsys.readouterr()
+    assert main(["sweep", "mark", "9999", "--state", "friendly"]) == 2
+    assert capsys.readouterr().err.strip() == "meetkit: 没有编号为 9999 的检测结果"
+    assert main(["--lang", "en", "sweep", "findings", "--meeting", str(meeting.id)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
