@@ -255,6 +255,15 @@ def handle_analyze(args: argparse.Namespace, ctx: Any) -> int:
         write_pdf=not args.no_pdf,
     )
     ctx.out(result.summary())
+    acq = result.acquisition
+    if acq.get("partial"):
+        # damaged or truncated recording(s): analysed as far as they go (exit 0, as the README says), said in one line
+        err = acq.get("error_zh") if ctx.lang == "zh" and acq.get("error_zh") else acq.get("error") or ""
+        import sys
+
+        print(f"meetkit: 警告：录音不完整，结果只覆盖现有数据（已写入 {args.out}）：{err}" if ctx.lang == "zh"
+              else f"meetkit: warning: incomplete recording, the results cover only what it holds (written to {args.out}): {err}",
+              file=sys.stderr)
     return 0
 
 

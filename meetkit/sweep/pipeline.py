@@ -478,6 +478,13 @@ def analyze_recordings(
         raise MeetkitError(ErrorCode.BAD_RECORDING, "no samples could be read from the recording(s)", "无法从录音中读取样本")
     acquisition = {"recordings": results, "partial": any(r.get("partial") for r in results)}
     errors = [r["error"] for r in results if r.get("error")]
+    # a truncated or damaged recording is analysed as far as it goes; the outputs must say so
+    # (a reader must not take "0 findings" from a recording cut short for a clean room)
+    damaged = [f"{Path(r['source']).name}: {w}" for r in results for w in r.get("warnings", []) or []]
+    if damaged:
+        acquisition["partial"] = True
+        errors.extend(damaged)
+        acquisition["error_zh"] = "录音文件损坏或不完整，只分析了其中现有的数据：" + "；".join(damaged)
     if errors:
         acquisition["error"] = "; ".join(errors)
     return finish(

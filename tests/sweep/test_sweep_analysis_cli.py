@@ -128,3 +128,22 @@ def test_ctrl_c_during_a_run_writes_what_was_captured(tmp_path: Path, capsys: py
     assert "interrupted; partial results written to" in captured.err
     assert (out / "findings.json").exists()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the CLI put Ctrl-C back
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/recordings-real is not there")
+def test_a_truncated_recording_is_analysed_as_far_as_it_goes_and_marked_partial(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = REAL / "ism-433MHz-ook-bursts.sigmf-meta"
+    meta = tmp_path / "cut.sigmf-meta"
+    meta.write_bytes(src.read_bytes())
+    meta.with_suffix(".sigmf-data").write_bytes(src.with_suffix(".sigmf-data").read_bytes()[:100_001])
+    assert main(["--lang", "en", "sweep", "analyze", str(meta), "--out", str(tmp_path / "o"), "--no-pdf"]) == 0
+    captured = capsys.readouterr()
+    summary = json.loads(captured.out)
+    assert summary["partial"] is True and "truncated" in summary["error"]
+    warning = [line for line in captured.err.splitlines() if line.startswith("meetkit: ")]
+    assert len(warning) == 1 and "incomplete recording" in warning[0]
+    assert main(["sweep", "analyze", str(meta), "--out", str(tmp_path / "z"), "--no-pdf"]) == 0
+    assert "录音不完整" in capsys.readouterr().err
+    # an intact recording is not partial
+    assert main(["--lang", "en", "sweep", "analyze", str(src), "--out", str(tmp_path / "p"), "--no-pdf"]) == 0
+    assert json.loads(capsys.readouterr().out)["partial"] is False
