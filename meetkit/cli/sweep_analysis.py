@@ -165,6 +165,40 @@ def _baseline(args: argparse.Namespace, ctx: Any) -> Any:
     return load_baseline(args.baseline, ctx.clock) if getattr(args, "baseline", None) else None
 
 
+def _baseline_share(baseline: Any, spans: list[tuple[float, float]]) -> float:
+    """The share of ``spans`` (Hz) the baseline's trace covers."""
+    total = sum(hi - lo for lo, hi in spans)
+    if baseline is None or total <= 0:
+        return 1.0
+    inside = 0.0
+    for lo, hi in spans:
+        for b_lo, b_hi in baseline.trace.covered():
+            inside += max(0.0, min(hi, b_hi) - max(lo, b_lo))
+    return min(1.0, inside / total)
+
+
+def _check_baseline(baseline: Any, spans: list[tuple[float, float]], what: str, ctx: Any, *, refuse: bool) -> None:
+    """A baseline from another profile or band: refuse one that covers none of the sweep (before sweeping),
+    say in one line when it covers only part (what it misses counts as new)."""
+    import sys
+
+    from meetkit.errors import InvalidInput
+
+    if baseline is None or not spans:
+        return
+    share = _baseline_share(baseline, spans)
+    have = ", ".join(f"{lo / 1e6:.1f}–{hi / 1e6:.1f}" for lo, hi in baseline.trace.covered()[:4])
+    if share <= 0.0 and refuse:
+        raise InvalidInput(
+            f"the baseline {baseline.source} covers none of {what} (it covers {have} MHz): sweep the baseline with the same profile",
+            f"基线 {baseline.source} 与{what}没有重叠（基线覆盖 {have} MHz）：请用相同的频段配置扫描基线",
+        )
+    if share < 0.95:
+        print(f"meetkit: 警告：基线只覆盖{what}的 {share:.0%}，其余频段的信号一律算作新出现" if ctx.lang == "zh"
+              else f"meetkit: warning: the baseline covers only {share:.0%} of {what}; signals elsewhere all count as new",
+              file=sys.stderr, flush=True)
+
+
 def _friendly(args: argparse.Namespace) -> Any:
     from meetkit.sweep.analysis.baseline import load_friendly
 
@@ -184,13 +218,17 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
     from meetkit.sweep.pipeline import run_sweep
     from meetkit.sweep.profiles import load_profile
 
+    baseline = _baseline(args, ctx)  # a bad baseline fails before the sweep, not after it
     if args.source.split(":", 1)[0] in ("rtlsdr", "rtltcp") and args.passes >= 1:
         # the plan (hops, expected time per pass) before a live run; stdout keeps its one JSON line
         kwargs: dict[str, Any] = {"passes": args.passes}
         if args.dwell:
             kwargs["dwell_samples"] = args.dwell
-        for line in describe_plan(plan_profile(load_profile(args.profile), **kwargs), ctx.lang):
+        plan = plan_profile(load_profile(args.profile), **kwargs)
+        for line in describe_plan(plan, ctx.lang):
             print(line, file=sys.stderr, flush=True)
+        _check_baseline(baseline, list(plan.spans), f"profile {args.profile}" if ctx.lang != "zh" else f"频段配置 {args.profile} ",
+                        ctx, refuse=True)
     import signal
     import threading
 
@@ -205,7 +243,7 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
 
     previous = signal.signal(signal.SIGINT, on_interrupt) if threading.current_thread() is threading.main_thread() else None
     try:
-        result = _run(args, ctx, run_sweep, stop)
+        result = _run(args, ctx, run_sweep, stop, baseline)
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
@@ -225,14 +263,14 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace, ctx: Any, run_sweep: Any, stop: Any) -> Any:
+def _run(args: argparse.Namespace, ctx: Any, run_sweep: Any, stop: Any, baseline: Any) -> Any:
     return run_sweep(
         args.source,
         args.profile,
         args.passes,
         args.out,
         clock=ctx.clock,
-        baseline=_baseline(args, ctx),
+        baseline=baseline,
         friendly=_friendly(args),
         gain_db=args.gain,
         dwell_samples=args.dwell,
@@ -245,16 +283,18 @@ def _run(args: argparse.Namespace, ctx: Any, run_sweep: Any, stop: Any) -> Any:
 def handle_analyze(args: argparse.Namespace, ctx: Any) -> int:
     from meetkit.sweep.pipeline import analyze_recordings
 
+    baseline = _baseline(args, ctx)
     result = analyze_recordings(
         list(args.recordings),
         args.out,
         clock=ctx.clock,
-        baseline=_baseline(args, ctx),
+        baseline=baseline,
         friendly=_friendly(args),
         level=_level(args),
         write_pdf=not args.no_pdf,
     )
     ctx.out(result.summary())
+    _check_baseline(baseline, list(result.doc.covered), "the recording(s)" if ctx.lang != "zh" else "录音", ctx, refuse=False)
     acq = result.acquisition
     if acq.get("partial"):
         # damaged or truncated recording(s): analysed as far as they go (exit 0, as the README says), said in one line

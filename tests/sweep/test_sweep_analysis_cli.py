@@ -147,3 +147,25 @@ def test_a_truncated_recording_is_analysed_as_far_as_it_goes_and_marked_partial(
     # an intact recording is not partial
     assert main(["--lang", "en", "sweep", "analyze", str(src), "--out", str(tmp_path / "p"), "--no-pdf"]) == 0
     assert json.loads(capsys.readouterr().out)["partial"] is False
+
+
+def test_a_baseline_of_another_band_is_refused_before_sweeping_and_named_when_analysing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    csv = tmp_path / "fm.csv"
+    csv.write_text("".join(
+        f"2024-01-02, 03:04:05, {lo}, {lo + 4000}, 1000.00, 10, -50.00, -40.00, -50.00, -50.00\n" for lo in range(88_000_000, 88_040_000, 4000)
+    ), encoding="utf-8")
+    assert main(["--lang", "en", "sweep", "import-csv", str(csv), "--out", str(tmp_path / "b"), "--no-pdf"]) == 0
+    capsys.readouterr()
+    # nothing is contacted: the baseline is checked against the profile's plan first
+    assert main(["--lang", "en", "sweep", "run", "--source", "rtltcp:127.0.0.1:1", "--profile", "radios", "--baseline",
+                 str(tmp_path / "b"), "--out", str(tmp_path / "o")]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("meetkit: ")]
+    assert len(err) == 1 and "covers none of profile radios" in err[0]
+    assert not (tmp_path / "o").exists()
+    assert main(["sweep", "run", "--source", "rtltcp:127.0.0.1:1", "--profile", "radios", "--baseline", str(tmp_path / "b"),
+                 "--out", str(tmp_path / "o")]) == 2
+    assert "请用相同的频段配置扫描基线" in capsys.readouterr().err
+    if REAL.exists():  # a recording is analysed all the same, with the warning
+        rec = str(REAL / "ism-433MHz-ook-bursts.sigmf-meta")
+        assert main(["--lang", "en", "sweep", "analyze", rec, "--baseline", str(tmp_path / "b"), "--out", str(tmp_path / "a"), "--no-pdf"]) == 0
+        assert "the baseline covers only 0% of the recording(s)" in capsys.readouterr().err
