@@ -65,6 +65,25 @@ def test_every_bad_row_reported_with_row_number():
     ]
 
 
+@pytest.mark.parametrize("header_sep,row_sep", [("，", ","), (",", "，"), ("\t", ","), (";", "，")])
+def test_rows_separated_unlike_the_header_are_refused_not_imported_as_names(header_sep, row_sep):
+    # a header typed with the Chinese IME (full-width commas) over rows with ASCII commas: each
+    # whole line used to be imported as one person's name
+    text = _csv([header_sep.join(["姓名", "单位", "证件号码"]), row_sep.join(["张飞", "蜀", GOOD_ID]), row_sep.join(["", "空名", ""])])
+    parsed = parse(text.encode("gb18030"))
+    assert parsed.rows == []
+    assert [e.row for e in parsed.errors] == [2, 3]
+    assert all("not separated like the header" in e.reason for e in parsed.errors)
+
+
+def test_import_of_a_mixed_separator_file_writes_nobody(store, clock, team, meeting):
+    data = _csv(["姓名，单位", "张飞,蜀", "关羽,蜀"]).encode("gb18030")
+    result = attendees.import_attendees(store, clock, team.secretary, meeting.id, data)
+    assert not result.written and result.imported == 0
+    assert [e.row for e in result.rejected] == [2, 3]
+    assert attendees.list_attendees(store, meeting.id) == []
+
+
 def test_unknown_column_rejects_file():
     parsed = parse("姓名,血型\n张三,A\n".encode())
     assert parsed.file_error is not None and "血型" in parsed.file_error.reason

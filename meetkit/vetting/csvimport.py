@@ -92,8 +92,17 @@ def _clean(value: str | None) -> str:
     return (value or "").strip(_BLANKS)
 
 
+_DELIMITERS = (",", "\t", ";", "，")
+_DELIMITER_NAMES = {
+    ",": ("commas", "半角逗号"),
+    "\t": ("tabs", "制表符"),
+    ";": ("semicolons", "分号"),
+    "，": ("full-width commas", "全角逗号"),
+}
+
+
 def _sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", "\t", ";", "，")}
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
     return best if counts[best] else ","
 
@@ -140,6 +149,15 @@ def parse(data: bytes) -> ParsedList:
                     return result
                 continue
             if not any(cells):
+                continue
+            if len(mapping) > 1 and len(cells) == 1 and any(d in cells[0] for d in _DELIMITERS if d != delimiter):
+                # e.g. a header typed with full-width commas over rows with ASCII commas: the whole row
+                # would otherwise become one person's name
+                result.errors.append(RowError(
+                    line_no,
+                    f"the row is not separated like the header (header: {_DELIMITER_NAMES[delimiter][0]})",
+                    f"该行的分隔符与表头不一致（表头用{_DELIMITER_NAMES[delimiter][1]}）",
+                ))
                 continue
             _parse_row(result, line_no, cells, mapping)
     except csv.Error as err:
