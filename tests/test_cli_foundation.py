@@ -64,6 +64,23 @@ def test_full_vetting_journey(env, capsys, tmp_path):
     assert code == 0 and len(out.splitlines()[0]) == 64
 
 
+def test_import_problems_are_listed_in_the_chosen_language(env, capsys, tmp_path, monkeypatch):
+    run(capsys, "init", "--admin", "boss")
+    _, out, _ = run(capsys, "meeting", "create", "--title", "T", "--level", "secret", "--starts", "2026-12-01T09:00", "--ends", "2026-12-01T10:00")
+    listing = tmp_path / "unit.csv"
+    listing.write_bytes("\n".join(["姓名,单位", "甲,一局", ",无名", ""]).encode("gbk"))
+    binary = tmp_path / "junk.csv"
+    binary.write_bytes(b"\x00\x01\xff" * 10)
+    monkeypatch.setenv("MEETKIT_LANG", "zh")
+    code, out_zh, _ = run(capsys, "attendees", "import", out.strip(), str(listing))
+    assert code == 2 and out_zh.splitlines()[0] == "第 3 行：缺少姓名"
+    code, out_file, _ = run(capsys, "attendees", "import", out.strip(), str(binary))
+    assert code == 2 and not out_file.startswith("第 0 行") and not out_file.startswith("row 0")
+    monkeypatch.setenv("MEETKIT_LANG", "en")
+    code, out_en, _ = run(capsys, "attendees", "import", out.strip(), str(listing))
+    assert code == 2 and out_en.splitlines()[0] == "row 3: missing name"
+
+
 def test_masked_id_for_non_admin(env, capsys, monkeypatch):
     run(capsys, "init", "--admin", "boss")
     monkeypatch.setenv("NEW_OPERATOR_PASSWORD", "sec-password")

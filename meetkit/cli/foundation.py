@@ -273,10 +273,12 @@ def cmd_attendees_import(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.out(result.to_json())
     else:
-        for err in result.rejected:
-            print(f"row {err.row}: {err.reason_zh if ctx.lang == 'zh' else err.reason}")
-        for dup in result.duplicates:
-            print(f"row {dup.row}: {dup.reason_zh if ctx.lang == 'zh' else dup.reason}")
+        for problem in [*result.rejected, *result.duplicates]:
+            reason = problem.reason_zh if ctx.lang == "zh" else problem.reason
+            if not problem.row:  # the whole file (not text, empty, unknown column ...)
+                print(reason)
+            else:
+                print(f"第 {problem.row} 行：{reason}" if ctx.lang == "zh" else f"row {problem.row}: {reason}")
         if result.written:
             ctx.say(f"imported {result.imported} attendee(s)", f"已导入 {result.imported} 名参会人员")
         elif not args.dry_run:
