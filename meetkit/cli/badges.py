@@ -109,14 +109,26 @@ def cmd_list(args: argparse.Namespace, ctx: CliContext) -> int:
         data = badge.to_json()
         if not args.tokens:
             data.pop("token")
-        data["name"] = get_attendee(store, badge.attendee_id).name
+        holder = get_attendee(store, badge.attendee_id)
+        data["name"] = holder.name
+        data["holder_approved"] = holder.status == "approved"
         rows.append(data)
     if args.json:
         ctx.out(rows)
     else:
+        zh = ctx.lang == "zh"
         for r in rows:
-            state = "有效" if r["active"] else f"作废 {issue.revoke_reason(r['revoke_reason'], 'zh')}"
-            printed = f"已打印{r['print_count']}次" if r["print_count"] else "未打印"
+            if not r["active"]:
+                reason = issue.revoke_reason(r["revoke_reason"], ctx.lang)
+                state = f"作废 {reason}" if zh else f"revoked: {reason}"
+            elif not r["holder_approved"]:
+                state = "有效，持卡人未获审定：扫码拒绝" if zh else "valid, holder not approved: refused"
+            else:
+                state = "有效" if zh else "valid"
+            if r["print_count"]:
+                printed = f"已打印{r['print_count']}次" if zh else f"printed {r['print_count']}x"
+            else:
+                printed = "未打印" if zh else "not printed"
             line = f"{r['serial_text']}\t{r['attendee_id']}\t{r['name']}\t{state}\t{printed}"
             print(line + (f"\t{r['token']}" if args.tokens else ""))
     return 0

@@ -91,6 +91,24 @@ def test_signin_over_stdin_answers_every_line(store, live, cli_env, capsys, feed
             assert answer["verdict"] not in ("ADMITTED", "EXITED", "ALREADY_IN")
 
 
+def test_badges_list_shows_a_holder_rejected_after_issue(store, live, cli_env, capsys, clock, team, monkeypatch):
+    from meetkit import attendees
+
+    holder = list_badges(store, live.id)[0].attendee_id
+    attendees.reject(store, clock, team.chair, live.id, holder, "名单调整")
+    assert main(["badges", "list", str(live.id), "--json"]) == 0
+    rows = {r["attendee_id"]: r for r in _answers(capsys)[0]}
+    assert rows[holder]["active"] and rows[holder]["holder_approved"] is False
+    assert all(r["holder_approved"] for a, r in rows.items() if a != holder)
+    assert main(["badges", "list", str(live.id)]) == 0
+    lines = {int(line.split("\t")[1]): line for line in capsys.readouterr().out.splitlines()}
+    assert "有效，持卡人未获审定：扫码拒绝" in lines[holder]
+    monkeypatch.setenv("MEETKIT_LANG", "en")
+    assert main(["badges", "list", str(live.id)]) == 0
+    lines = {int(line.split("\t")[1]): line for line in capsys.readouterr().out.splitlines()}
+    assert "valid, holder not approved: refused" in lines[holder] and "not printed" in lines[holder]
+
+
 def test_badges_cli_issue_list_reissue_export(store, live, cli_env, capsys, tmp_path):
     assert main(["badges", "list", str(live.id), "--json"]) == 0
     rows = _answers(capsys)[0]
