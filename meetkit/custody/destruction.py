@@ -106,9 +106,10 @@ def _check_destroyable(store: Store, copies: Sequence[ledger.Copy], batch_id: in
     not_ready = [c for c in copies if c.state != "in_stock"]
     if not_ready:
         shown = ", ".join(f"{c.code} ({c.state})" for c in not_ready[:10])
+        shown_zh = "，".join(f"{c.code}（{ledger.STATE_ZH.get(c.state, c.state)}）" for c in not_ready[:10])
         raise InvalidState(
             f"only copies back in stock can be destroyed; not: {shown}",
-            f"只有已收回在库的份号才能销毁，以下不可：{shown}",
+            f"只有已收回在库的份号才能销毁，以下不可：{shown_zh}",
         )
     taken = [r for r in sql.open_batches_holding(store, [c.id for c in copies]) if r["batch_id"] != batch_id]
     if taken:

@@ -20,8 +20,10 @@ def test_destruction_needs_director_and_two_witnesses(store, clock, team, approv
     m = approved_meeting.id
     documents.register_document(store, clock, team.secretary, m, title="会议材料", level="机密", copies=4)
     distribution.issue_copy(store, clock, team.secretary, m, "4", str(people[0].id))
-    with pytest.raises(MeetkitError, match="in stock"):
+    with pytest.raises(MeetkitError, match="in stock") as refused:
         destruction.propose(store, clock, team.secretary, m, ["1-4"], method="碎纸机粉碎", place="保密室")
+    # the Chinese line names the copy's state in Chinese, not the English state key
+    assert "（已发放）" in refused.value.zh and "issued" not in refused.value.zh
     batch = destruction.propose(store, clock, team.secretary, m, ["1-3"], method="碎纸机粉碎", place="保密室")
     with pytest.raises(MeetkitError):
         destruction.approve(store, clock, team.secretary, m, batch.id)
