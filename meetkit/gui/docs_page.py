@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QRadioButton,
     QSpinBox,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -131,10 +132,8 @@ class DocsPage(QWidget):
             self.mode_group.addButton(button)
             modes.addWidget(button)
             button.toggled.connect(lambda _on: self.clear_pending())
-        modes.addStretch(1)
         self.clear_button = QPushButton(t("Clear"))
         self.clear_button.clicked.connect(self.clear_pending)
-        modes.addWidget(self.clear_button)
         scan_layout.addLayout(modes)
         self.scan = QLineEdit()
         self.scan.setFont(big)
@@ -142,22 +141,23 @@ class DocsPage(QWidget):
         self.scan.setPlaceholderText(t("Scan a badge or a copy label here"))
         self.scan.returnPressed.connect(self.on_scan_entered)
         scan_layout.addWidget(self.scan)
-        slots = QHBoxLayout()
+        # the person and copy slots share the mode row: on a 1366×768 laptop every line the scan
+        # box takes is a line the reconciliation board below loses
         self.person_slot = QLabel()
         self.copy_slot = QLabel()
         for slot in (self.person_slot, self.copy_slot):
             slot.setFont(big)
-            slot.setFixedHeight(44)
-            slot.setStyleSheet("border:1px solid #c8ccd2;border-radius:4px;padding:4px 8px;background:white;")
-            slots.addWidget(slot, 1)
-        scan_layout.addLayout(slots)
+            slot.setFixedHeight(40)
+            slot.setStyleSheet("border:1px solid #c8ccd2;border-radius:4px;padding:2px 8px;background:white;")
+            modes.addWidget(slot, 1)
+        modes.addWidget(self.clear_button)
         self.verdict = QLabel()
         verdict_font = QFont()
         verdict_font.setPointSize(17)
         verdict_font.setBold(True)
         self.verdict.setFont(verdict_font)
         self.verdict.setWordWrap(True)
-        self.verdict.setMinimumHeight(64)
+        self.verdict.setMinimumHeight(52)
         self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scan_layout.addWidget(self.verdict)
 
@@ -169,6 +169,9 @@ class DocsPage(QWidget):
         alert_font = QFont()
         alert_font.setPointSize(12)
         self.alerts.setFont(alert_font)
+        # the list takes the height the scan box needs, no more: its own size hint (about 190 px)
+        # would push the reconciliation board below into one visible row at 1366×768
+        self.alerts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         alert_layout.addWidget(self.alerts)
         self.close_incident_button = QPushButton(t("Close incident… (director)"))
         self.close_incident_button.clicked.connect(self.on_close_incident)

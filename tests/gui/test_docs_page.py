@@ -268,3 +268,27 @@ def test_notebooks_and_recordings_tabs(page_setup, qtbot, tmp_path, warnings_sho
     assert recordings.list_consents(store, m)[0].speaker == "张主任"
     page.grab().save(str(tmp_path / "recordings.png"))
     assert not tr.missing, tr.missing
+
+
+def test_board_stays_readable_inside_the_main_window_at_1366x768(page_setup, qtbot):
+    """The scan box and the alerts used to take so much height that the reconciliation board
+    showed a single row on a 1366×768 laptop."""
+    from meetkit.gui.docs_page import DocsPage
+    from meetkit.gui.main_window import MainWindow
+
+    page, store, m, _badges, tr = page_setup
+    window = MainWindow(page.ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.show_meeting(m)
+    tabs = window.meeting_page.tabs
+    docs = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), DocsPage))
+    tabs.setCurrentWidget(docs)
+    qtbot.waitExposed(window)
+    table = docs.docs_table
+    assert table.rowCount() >= 2
+    row_px = table.rowHeight(0)
+    assert table.viewport().height() >= 3 * row_px, (table.viewport().height(), row_px)
+    assert docs.out_table.viewport().height() >= 2 * row_px
+    assert docs.verdict.isVisible() and docs.person_slot.isVisible() and docs.copy_slot.isVisible()
