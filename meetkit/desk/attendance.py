@@ -15,6 +15,7 @@ from meetkit.clock import Clock
 from meetkit.desk import presence as presence_service
 from meetkit.desk.signin import FLAGGED, REFUSED, VERDICT_ZH, Verdict, local_time
 from meetkit.errors import InvalidInput
+from meetkit.levels import mark
 from meetkit.meetings import Meeting, get_meeting
 from meetkit.operators import Actor, require_role
 from meetkit.reports.pdf import MarkedPdf
@@ -68,11 +69,15 @@ CSV_HEADER = ["section", "attendee_id", "name", "unit", "seat", "status", "first
               "custody_tags", "verdict", "reason", "desk", "operator", "time"]
 
 
-def write_csv(report: AttendanceReport, path: str | Path) -> Path:
+def write_csv(report: AttendanceReport, path: str | Path, *, head_hash: str) -> Path:
+    """The report as CSV; like every printout it carries the classification mark (first and
+    last line) and the audit head hash (second line), as the controlled-documents CSVs do."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
+        out.writerow([mark(report.meeting.level)])
+        out.writerow(["审计链头 Audit head", head_hash])
         out.writerow(CSV_HEADER)
         for r in report.rows:
             out.writerow(["attendee", r.attendee_id, r.name, r.unit, r.seat, _status(r), r.first_in or "", r.first_desk or "",
@@ -83,6 +88,7 @@ def write_csv(report: AttendanceReport, path: str | Path) -> Path:
         for s in report.refused:
             out.writerow(["scan", s["attendee_id"] or "", s["attendee_name"] or "", s["attendee_unit"] or "", "", "", "", "", "", "", "",
                           s["verdict"], s["reason_zh"] or s["reason"], s["desk"], s["operator"], s["at"]])
+        out.writerow([mark(report.meeting.level)])
     return path
 
 
@@ -146,5 +152,5 @@ def export(store: Store, clock: Clock, actor: Actor, meeting_id: int, path: str 
         audit.append(store, clock, actor.name, "desk.attendance", f"meeting:{meeting_id}", {"format": kind[1:]}, meeting_id)
         head = audit.head_hash(store)
     if kind == ".csv":
-        return write_csv(report, path)
+        return write_csv(report, path, head_hash=head)
     return write_pdf(report, path, head_hash=head, printed_at=clock.now(), printed_by=actor.name)

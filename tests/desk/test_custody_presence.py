@@ -94,7 +94,11 @@ def test_attendance_report_pdf_and_csv(store, clock, team, approved_meeting, bad
     assert pages and all(page.count("机密 SECRET") >= 2 for page in pages)  # top and bottom of every page
     csv_path = attendance.export(store, clock, team.secretary, m, tmp_path / "attendance.csv")
     rows = csv_path.read_text(encoding="utf-8-sig").splitlines()
-    assert len(rows) == 1 + 8 + 1 + 2
+    # mark, audit head, header, 8 attendees, 1 admission without badge, 2 refused scans, mark
+    assert rows[0] == rows[-1] == "机密 SECRET"
+    assert rows[1] == f"审计链头 Audit head,{audit.head_hash(store)}"
+    assert rows[2].startswith("section,attendee_id,name")
+    assert len(rows) == 3 + 8 + 1 + 2 + 1
     with pytest.raises(InvalidInput):
         attendance.export(store, clock, team.secretary, m, tmp_path / "attendance.txt")
 
