@@ -25,6 +25,8 @@ from meetkit.operators import Actor, list_operators, require_role, verify_passwo
 from meetkit.store import Store
 from meetkit.store import custody as sql
 
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
 RETENTION_YEARS = (3, 4, 5)
 
 
@@ -162,9 +164,10 @@ def archive(
         document = sql.get_document(store, copy.document_id)
         until = parse_iso(str(document["retention_until"])) if document else clock.now()
         if clock.now() < until:
+            day = until.astimezone(BEIJING).date()  # the date people see in the register (Beijing time)
             raise InvalidState(
-                f"{copy.code} is kept until {until.date()}: it goes to the archives after that",
-                f"{copy.code} 保存至 {until.date()}，期满后方可移交档案",
+                f"{copy.code} is kept until {day}: it goes to the archives after that",
+                f"{copy.code} 保存至 {day}，期满后方可移交档案",
             )
         ledger.append_event(
             store, clock, actor.name, copy, "archived", holder_kind=copy.holder_kind, holder_ref=copy.holder_ref,

@@ -74,8 +74,9 @@ def test_notebooks_handover_and_archive(store, clock, team, approved_meeting):
     assert moved.holder_ref == "witness1"
     with pytest.raises(MeetkitError, match="custodian"):
         distribution.return_copy(store, clock, team.secretary, m, book.code, "1")
-    with pytest.raises(MeetkitError, match="kept until"):
+    with pytest.raises(MeetkitError, match="kept until") as early:
         notebooks.archive(store, clock, team.witness1, m, book.code, archive_ref="DA-2029-1")
+    assert "kept until 2029-12-01:" in early.value.en
     clock.advance(3 * 366 * 86400)
     archived = notebooks.archive(store, clock, team.witness1, m, book.code, archive_ref="DA-2029-1")
     assert archived.state == "archived"
@@ -105,3 +106,19 @@ def test_ledger_is_append_only(store, clock, team, approved_meeting):
         store.execute("DELETE FROM copy_events")
 
 
+
+
+def test_archive_refusal_gives_the_beijing_date_the_register_shows(store, clock, team):
+    """A meeting ending at 01:00 Beijing time ends the previous day in UTC: the refusal used to
+    name that UTC date, one day before the date in the register."""
+    import datetime as dt
+
+    from meetkit import meetings
+
+    utc = dt.timezone.utc
+    late = meetings.create_meeting(store, clock, team.admin, title="夜间会议", level="机密",
+                                   starts_at=dt.datetime(2026, 12, 1, 14, 0, tzinfo=utc), ends_at=dt.datetime(2026, 12, 1, 17, 0, tzinfo=utc))
+    [book] = notebooks.register_notebooks(store, clock, team.secretary, late.id, title="会议记录本", custodian="secretary", retention_years=3)
+    with pytest.raises(MeetkitError, match="kept until") as early:
+        notebooks.archive(store, clock, team.secretary, late.id, book.code, archive_ref="DA-1")
+    assert "保存至 2029-12-02，" in early.value.zh and "kept until 2029-12-02:" in early.value.en
