@@ -178,3 +178,17 @@ def test_gui_without_a_display_says_so(env, capsys, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     code, _, err = run(capsys, "gui")
     assert code == 2 and "no display" in err
+
+
+def test_meeting_list_and_show_print_beijing_times(env, capsys):
+    run(capsys, "init", "--admin", "boss")
+    _, out, _ = run(capsys, "meeting", "create", "--title", "夜会", "--level", "机密", "--starts", "2026-12-01T21:00", "--ends", "2026-12-02T01:00")
+    mid = out.strip()
+    run(capsys, "attendees", "add", mid, "--name", "龘")
+    _, listing, _ = run(capsys, "meeting", "list")
+    assert "2026-12-01 21:00 (UTC+8)" in listing  # was the UTC instant 2026-12-01T13:00:00+00:00
+    _, shown, _ = run(capsys, "meeting", "show", mid)
+    assert "starts_at: 2026-12-01 21:00 (UTC+8)" in shown and "ends_at: 2026-12-02 01:00 (UTC+8)" in shown
+    assert "attendees: pending 1" in shown and "{" not in shown
+    _, as_json, _ = run(capsys, "meeting", "show", mid, "--json")
+    assert json.loads(as_json)["starts_at"].startswith("2026-12-01T13:00:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,11 @@ def cmd_meeting_create(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def _beijing(when: dt.datetime) -> str:
+    """A meeting time as people read it: Beijing wall time (the --json output keeps the ISO instant)."""
+    return when.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M (UTC+8)")
+
+
 def cmd_meeting_list(args: argparse.Namespace, ctx: CliContext) -> int:
     ctx.actor()
     rows = meetings.list_meetings(ctx.store())
@@ -158,7 +164,7 @@ def cmd_meeting_list(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out([m.to_json() for m in rows])
     else:
         for m in rows:
-            print(f"{m.id}\t{m.level}\t{m.state}\t{m.starts_at.isoformat()}\t{m.title}")
+            print(f"{m.id}\t{m.level}\t{m.state}\t{_beijing(m.starts_at)}\t{m.title}")
     return 0
 
 
@@ -180,8 +186,9 @@ def cmd_meeting_show(args: argparse.Namespace, ctx: CliContext) -> int:
         ctx.out(data)
     else:
         for key in ("id", "title", "level", "venue", "starts_at", "ends_at", "chair", "state", "relay_scope"):
-            print(f"{key}: {data[key]}")
-        print(f"attendees: {data['attendees']}")
+            value = _beijing(getattr(m, key)) if key in ("starts_at", "ends_at") else data[key]
+            print(f"{key}: {value}")
+        print("attendees: " + ", ".join(f"{status} {n}" for status, n in data["attendees"].items()))
         for b in data["blockers"]:
             print(f"blocks {nxt}: {b['zh'] if ctx.lang == 'zh' else b['en']}")
     return 0
