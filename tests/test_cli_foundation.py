@@ -192,3 +192,20 @@ def test_meeting_list_and_show_print_beijing_times(env, capsys):
     assert "attendees: pending 1" in shown and "{" not in shown
     _, as_json, _ = run(capsys, "meeting", "show", mid, "--json")
     assert json.loads(as_json)["starts_at"].startswith("2026-12-01T13:00:00")
+
+
+def test_output_cut_short_by_the_reader_is_not_a_traceback(env, capsys, monkeypatch):
+    """`meetkit attendees list 1 | head -1`: the reader closing the pipe used to end in a
+    BrokenPipeError traceback."""
+    run(capsys, "init", "--admin", "boss")
+    run(capsys, "meeting", "create", "--title", "T", "--level", "secret", "--starts", "2026-12-01T09:00", "--ends", "2026-12-01T10:00")
+
+    class ClosedPipe:
+        def write(self, _text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(["meeting", "list", "--json"]) == 141

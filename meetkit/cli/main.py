@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,6 +19,7 @@ from meetkit.cli.context import CliContext
 from meetkit.errors import MeetkitError
 
 EXIT_USER_ERROR = 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for a pipe cut short
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,6 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"meetkit: {err.text(ctx.lang)}", file=sys.stderr)
         return EXIT_USER_ERROR
+    except BrokenPipeError:
+        # the reader went away (`meetkit … | head`): what was done is done (and committed); stop
+        # quietly instead of a traceback, and keep Python's final flush from raising again
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):
+            pass
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         print("meetkit: " + ("已中断" if ctx.lang == "zh" else "interrupted"), file=sys.stderr)
         return 130
