@@ -243,7 +243,7 @@ def preview_import(store: Store, meeting_id: int, data: bytes) -> ImportPreview:
         if hit is not None:
             other_row, existing_id = hit
             where = f"row {other_row}" if other_row else f"attendee {existing_id} already in the meeting"
-            where_zh = f"第 {other_row} 行" if other_row else f"会议中已有的人员 {existing_id}"
+            where_zh = f"第 {other_row} 行" if other_row else f"会议中已有的人员（编号 {existing_id}）"
             preview.duplicates.append(
                 Duplicate(row.row, row.name, f"{reason} as {where}", f"与{where_zh}{reason_zh}", other_row, existing_id)
             )

@@ -154,6 +154,8 @@ def test_import_is_all_or_nothing_unless_skip_bad(store, clock, team, meeting):
     assert result.written and result.imported == 1
     again = attendees.import_attendees(store, clock, team.secretary, meeting.id, data, skip_bad=True)
     assert again.imported == 0 and {d.existing_attendee for d in again.duplicates} == {1}
+    # "与会议中已有的人员 1证件号码相同" ran the number into the reason
+    assert "与会议中已有的人员（编号 1）证件号码相同" in {d.reason_zh for d in again.duplicates}
 
 
 def test_editing_an_approved_attendee_returns_them_to_pending(store, clock, team, approved_meeting):
