@@ -76,8 +76,8 @@ BEEPS = {"ok": 1, "warn": 2, "refused": 3}
 SIZES = {"title": 76, "name": 64, "unit": 30, "seat": 40}  # pixel sizes at full scale
 PHOTO_SIZE = (150, 196)
 FULL_PANEL_H = 530  # the panel's height at which everything is drawn at full size (with a little slack)
-MIN_SCALE = 0.5
-MIN_PANEL_W, MIN_PANEL_H = 480, 240
+MIN_SCALE = 0.3
+MIN_PANEL_W, MIN_PANEL_H = 480, 200
 log = logging.getLogger(__name__)
 
 TONES_HZ = {"ok": (880,), "warn": (660, 660), "refused": (330, 330, 330)}
@@ -284,6 +284,26 @@ class VerdictPanel(QFrame):
         """Type and photo sized for the panel's height: full size from FULL_PANEL_H up,
         proportionally smaller below (never under MIN_SCALE)."""
         self.scale = max(MIN_SCALE, min(1.0, self.height() / FULL_PANEL_H))
+        self._apply_sizes()
+        # the proportional guess can still leave more type than room (a meeting whose gate lines
+        # take two more rows of the window: the name and the unit were drawn over each other);
+        # step down until the lines fit the panel
+        while self.scale > MIN_SCALE and self._needed_height() > self.height():
+            self.scale = max(MIN_SCALE, self.scale - 0.05)
+            self._apply_sizes()
+
+    def _needed_height(self) -> int:
+        """The height the lines need at the current scale: margins, title, the name block (or
+        the photo beside it, if taller), the reason, and the spacing between them."""
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        gap = max(layout.spacing(), 0)
+        who = self.name.minimumHeight() + self.unit.minimumHeight() + self.seat.minimumHeight() + 2 * gap
+        if self._photo_shown:
+            who = max(who, self.photo.height())
+        return margins.top() + margins.bottom() + self.title.minimumHeight() + who + self.reason.minimumHeight() + 2 * gap
+
+    def _apply_sizes(self) -> None:
         for label, key in ((self.title, "title"), (self.unit, "unit"), (self.seat, "seat")):
             font = label.font()
             font.setPixelSize(self._px(SIZES[key]))
@@ -338,7 +358,7 @@ class VerdictPanel(QFrame):
             self.photo.show()
         else:
             self.photo.hide()
-        self._fit_name()
+        self._apply_scale()  # the photo and the reason's length change what fits: size the type again
 
 
 def _zxing() -> Any:
@@ -405,7 +425,7 @@ class _KeepFocus(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusOut and watched is self.page.scan:
-            QTimer.singleShot(0, self.page.restore_focus)
+            QTimer.singleShot(0, self.page, self.page.restore_focus)  # cancelled if the page goes first
         return False
 
 
@@ -480,6 +500,10 @@ class DeskPage(QWidget):
         self.recent = make_table([t("Time"), t("Desk"), t("Result"), t("Name"), t("Reason")])
         self.recent.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.recent.setMaximumHeight(190)
+        # the recent scans give way to the verdict: with its size hint honoured first the panel
+        # was left at its minimum inside the main window at 1366x768 (type at half size or less)
+        self.recent.setMinimumHeight(110)
+        self.recent.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.recent.setMinimumHeight(90)
         bottom.addWidget(self.recent, 1)
         side = QVBoxLayout()
@@ -670,7 +694,7 @@ class DeskPage(QWidget):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
-        QTimer.singleShot(0, self.restore_focus)
+        QTimer.singleShot(0, self, self.restore_focus)  # cancelled if the page is deleted first
 
     def open_door_window(self) -> DeskPage:
         """The same desk on the whole screen, for the door: the verdict panel then takes most

@@ -65,9 +65,11 @@ class DetailsPage(QWidget):
         self.relay_button.clicked.connect(self._save_relay)
         relay_layout.addWidget(self.relay)
         relay_layout.addWidget(self.relay_button)
+        # the relay scope sits under the rooms, not under the facts: stacked on the left the two
+        # boxes made this page 565 px high at least, the tallest tab, which pushed the main window
+        # past a 768-px screen
         left = QVBoxLayout()
         left.addWidget(facts)
-        left.addWidget(relay)
         left.addStretch(1)
         layout.addLayout(left, 3)
         rooms = QGroupBox(t("Rooms"))
@@ -86,7 +88,10 @@ class DetailsPage(QWidget):
         add_row.addWidget(self.room_kind)
         add_row.addWidget(self.add_room_button)
         rooms_layout.addLayout(add_row)
-        layout.addWidget(rooms, 2)
+        right = QVBoxLayout()
+        right.addWidget(rooms, 1)
+        right.addWidget(relay)
+        layout.addLayout(right, 2)
         editor = ctx.actor.has("secretary", "chair")
         for widget in (self.save_button, self.add_room_button):
             widget.setEnabled(editor)

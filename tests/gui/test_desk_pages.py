@@ -321,3 +321,36 @@ def test_a_bad_desk_name_greys_the_panel_instead_of_keeping_the_last_verdict(qtb
     desk_page.desk_name.editingFinished.emit()
     assert desk_page.scan.isEnabled() and desk_page.panel.title.text() == "请扫描胸卡"
     assert not desk_page.ctx.tr.missing
+
+
+@pytest.mark.qt_log_ignore("PulseAudioService")  # no audio server on the build machine
+def test_desk_inside_the_main_window_at_1366x768_keeps_every_line_apart(qtbot, ctx, approved_meeting, badges):  # noqa: F811
+    """Inside the real main window on a 1366×768 screen, with the meeting's gate lines above
+    the tabs: the window fits the screen (the details tab used to make it 794 px high), and the
+    verdict's lines neither overlap each other (the name and the unit were drawn over each
+    other) nor hide behind the recent-scans table (the reason was covered)."""
+    from meetkit.gui.app import make_app
+    from meetkit.gui.main_window import MainWindow
+
+    make_app()
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.show_meeting(approved_meeting.id)
+    assert window.meeting_page.gate.blockers  # something blocks the next state: the gate lines show
+    assert window.centralWidget().minimumSizeHint().height() <= 768 - 30  # leave room for a title bar
+    tabs = window.meeting_page.tabs
+    page = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), DeskPage))
+    tabs.setCurrentWidget(page)
+    qtbot.waitExposed(window)
+    wedge(qtbot, page, badges[0].token)
+    assert page.panel.kind == "ok"
+    qtbot.wait(50)  # let the layouts settle (events only; nothing is timed)
+    panel = page.panel
+    lines = [panel.title, panel.name, panel.unit, panel.seat, panel.reason]
+    for upper, lower in zip(lines, lines[1:]):
+        assert upper.geometry().bottom() < lower.geometry().top(), (upper.text(), lower.text())
+    assert panel.reason.geometry().bottom() <= panel.height()
+    assert panel.geometry().bottom() < page.recent.geometry().top()
+    assert panel.title.font().pixelSize() >= 24
