@@ -109,6 +109,11 @@ class FindingsPanel(QWidget):
         for status in ("new", "stronger", "ambient", "friendly", "artifact", "resolved", "declared"):
             self.status_filter.addItem(tr(STATUS_LABEL[status]), status)
         bar.addWidget(self.status_filter)
+        for combo in (self.kind_filter, self.status_filter):
+            # the filters may shrink: the title's counts grow while sweeping and must not widen
+            # the window past a 1366-pixel screen (long English names are elided, the list shows them whole)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
         layout.addLayout(bar)
         self.table: QTableWidget = make_table([tr(c) for c in self.COLUMNS])
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)

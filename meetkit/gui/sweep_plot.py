@@ -16,8 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QFont, QFontMetrics
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from meetkit.i18n import Translator
 
@@ -203,6 +203,11 @@ class SpectrumView(QWidget):
         wf.setXLink(self.plot)
         wf.setMouseEnabled(x=False, y=False)
         layout.addWidget(self.waterfall, 2)
+        # zoomed in past the waterfall's columns, its picture is one flat colour: say so on it
+        self.waterfall_note = QLabel(self.waterfall)
+        self.waterfall_note.setStyleSheet("color: #e5e5ea; background: rgba(17, 22, 29, 215); padding: 3px 6px; font-size: 13px;")
+        self.waterfall_note.move(44, 6)
+        self.waterfall_note.hide()
 
     # -- data -----------------------------------------------------------------------------
 
@@ -328,17 +333,30 @@ class SpectrumView(QWidget):
         lo, hi = self.span_hz or (0.0, 0.0)
         min_gap_hz = (hi - lo) / 40.0  # labels closer than this would overlap at full span: strongest first
         placed: list[float] = []
+        boxes: list[tuple[float, float, int]] = []  # (left px, right px, row) of the labels placed
+        (view_lo, view_hi), _ = self.plot.getPlotItem().getViewBox().viewRange()
+        px_per_mhz = max(1.0, self.plot.getPlotItem().getViewBox().width()) / max(view_hi - view_lo, 1e-9)
         for f in suspects:
             if len(placed) >= max_labels or any(abs(f["freq_hz"] - p) < min_gap_hz for p in placed):
                 continue
-            placed.append(float(f["freq_hz"]))
             # near an edge of the span the label hangs inwards so it is not cut off
             where = (f["freq_hz"] - lo) / (hi - lo) if hi > lo else 0.5
             anchor_x = 0.0 if where < 0.08 else (1.0 if where > 0.92 else 0.5)
-            text = pg.TextItem(label_of(f), color="#ffffff", anchor=(anchor_x, 1.15),
-                               fill=pg.mkBrush(QColor(STATUS_COLOUR.get(f["status"], "#444444")).darker(160)))
             font = QFont()
             font.setPointSize(9)
+            label = label_of(f)
+            width_px = QFontMetrics(font).horizontalAdvance(label) + 10
+            x_px = (f["freq_hz"] / 1e6 - view_lo) * px_per_mhz
+            left = x_px - anchor_x * width_px
+            # a label that would cover a stronger one's goes a row higher (long English names at full span)
+            row = next((r for r in range(3) if not any(b_row == r and left < b_right and b_left < left + width_px
+                                                       for b_left, b_right, b_row in boxes)), None)
+            if row is None:
+                continue
+            placed.append(float(f["freq_hz"]))
+            boxes.append((left, left + width_px, row))
+            text = pg.TextItem(label, color="#ffffff", anchor=(anchor_x, 1.15 + 1.1 * row),
+                               fill=pg.mkBrush(QColor(STATUS_COLOUR.get(f["status"], "#444444")).darker(160)))
             text.setFont(font)
             text.setPos(f["freq_hz"] / 1e6, f["peak_dbfs"] + 3.0)
             self.plot.addItem(text)
@@ -367,6 +385,27 @@ class SpectrumView(QWidget):
 
     def _x_range_changed(self, *args: Any) -> None:
         self._set_curves()
+        self._update_waterfall_note()
+
+    def waterfall_too_coarse(self) -> bool:
+        """True when fewer than 8 waterfall columns are in view (the picture shows no detail)."""
+        if self.span_hz is None:
+            return False
+        col_hz = (self.span_hz[1] - self.span_hz[0]) / WATERFALL_COLS
+        lo, hi = self.x_range_hz()
+        return hi - lo < 8 * col_hz
+
+    def _update_waterfall_note(self) -> None:
+        if not hasattr(self, "waterfall_note"):
+            return  # the plot's range is first set while the view is being built
+        if not self.waterfall_too_coarse() or self.span_hz is None:
+            self.waterfall_note.hide()
+            return
+        col_mhz = (self.span_hz[1] - self.span_hz[0]) / WATERFALL_COLS / 1e6
+        col = f"{col_mhz:.2f} MHz" if col_mhz >= 0.1 else f"{col_mhz * 1e3:.0f} kHz"
+        self.waterfall_note.setText(self.tr("Zoomed in past the waterfall's detail ({col} per column): read the spectrum above", col=col))
+        self.waterfall_note.adjustSize()
+        self.waterfall_note.show()
 
     def _zoomed_by_user(self, *args: Any) -> None:
         self._user_zoom = True

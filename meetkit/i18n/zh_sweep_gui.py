@@ -64,6 +64,7 @@ ZH: dict[str, str] = {
     "Suspect finding": "可疑信号",
     "Ambient / other": "环境信号 / 其他",
     "Newest": "最新",
+    "Zoomed in past the waterfall's detail ({col} per column): read the spectrum above": "已放大到瀑布图的分辨率以下（每列 {col}）：请看上方频谱",
     # findings
     "Findings": "检测结果",
     "Findings: {n} ({s} suspect)": "检测结果：{n} 条（可疑 {s} 条）",

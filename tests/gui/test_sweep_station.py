@@ -262,3 +262,42 @@ def test_the_plan_note_keeps_two_lines_on_a_1366x768_screen(station, qtbot):
     qtbot.wait(50)
     note = w.form.plan_info
     assert note.height() >= 2 * note.fontMetrics().lineSpacing()
+
+
+def test_zoomed_past_the_waterfall_columns_the_waterfall_says_so(app, qtbot):
+    from meetkit.gui.sweep_plot import SpectrumView
+
+    tr = Translator("zh")
+    view = SpectrumView(tr)
+    qtbot.addWidget(view)
+    view.resize(1000, 500)
+    view.show()
+    view.set_span(26.975e6, 1766e6)  # china-default: 1.45 MHz per waterfall column
+    assert not view.waterfall_too_coarse() and view.waterfall_note.isHidden()
+    view.zoom_to(409.7625e6, 16e3)  # what clicking a finding does
+    assert view.waterfall_too_coarse() and not view.waterfall_note.isHidden()
+    assert "瀑布图" in view.waterfall_note.text() and "1.45 MHz" in view.waterfall_note.text()
+    assert tr.missing == set()
+    view.reset_zoom()
+    assert view.waterfall_note.isHidden()
+    view.set_span(400e6, 440e6)  # a short span keeps its detail when zoomed to a finding
+    view.zoom_to(409.7625e6, 16e3)
+    assert view.waterfall_note.isHidden()
+
+
+def test_suspect_labels_close_together_at_full_span_do_not_cover_each_other(app, qtbot):
+    from meetkit.gui.sweep_plot import SpectrumView
+
+    view = SpectrumView(Translator("en"))
+    qtbot.addWidget(view)
+    view.resize(1000, 500)
+    view.show()
+    view.set_span(26.975e6, 1766e6)
+    base = {"bandwidth_hz": 16e3, "mean_dbfs": -32.0, "snr_db": 28.0, "occupancy": 1.0, "confidence": 0.9,
+            "reasons": [], "band": None, "status": "new", "first_seen": None, "last_seen": None, "passes_seen": 2}
+    findings = [{**base, "freq_hz": 409.7625e6, "peak_dbfs": -29.6, "kind": "walkie_talkie"},
+                {**base, "freq_hz": 645.5e6, "peak_dbfs": -32.1, "kind": "wireless_mic"}]
+    view.set_findings(findings, lambda f: f"{f['freq_hz'] / 1e6:.3f} MHz {f['kind']} with a long English name")
+    assert len(view._labels) == 2
+    rows = sorted(label.anchor.y() for label in view._labels)
+    assert rows[1] > rows[0]  # the weaker one a row higher, not on top of the stronger one
