@@ -191,7 +191,12 @@ class KeyCache:
 def check_token(
     store: Store, meeting_id: int, meeting_state: str, text: str, now: dt.datetime, keys: KeyCache, direction: str = "in"
 ) -> TokenCheck:
-    """Every check of a badge token except presence; writes nothing."""
+    """Every check of a badge token except presence; writes nothing.
+
+    A refusal at the exit must not talk about entering: the Chinese reasons end with what the
+    desk does for this direction (``不得入场`` in, ``无法登记离场，请人工核查`` out)."""
+    leaving = direction == "out"
+    deny_zh = "无法登记离场，请人工核查" if leaving else "不得入场"
     try:
         parsed = tokens.parse(text)
     except tokens.TokenError as err:
@@ -204,23 +209,23 @@ def check_token(
             return TokenCheck(
                 Verdict.WRONG_MEETING,
                 f"badge of meeting {claims.meeting_id}, unknown here: another office's badge or altered; cannot be verified",
-                f"胸卡所属会议（编号 {claims.meeting_id}）不在本系统中：可能是其他单位的胸卡或被篡改，无法核验，不得入场",
+                f"胸卡所属会议（编号 {claims.meeting_id}）不在本系统中：可能是其他单位的胸卡或被篡改，无法核验，{deny_zh}",
                 claims,
             )
-        return TokenCheck(Verdict.BAD_SIGNATURE, "signed with an unknown key: forged or altered", "胸卡签名密钥不明，疑似伪造，不得入场", claims)
+        return TokenCheck(Verdict.BAD_SIGNATURE, "signed with an unknown key: forged or altered", f"胸卡签名密钥不明，疑似伪造，{deny_zh}", claims)
     if not parsed.verify(public):
-        return TokenCheck(Verdict.BAD_SIGNATURE, "the signature does not verify: forged or altered badge", "胸卡签名无效，疑似伪造或篡改，不得入场", claims)
+        return TokenCheck(Verdict.BAD_SIGNATURE, "the signature does not verify: forged or altered badge", f"胸卡签名无效，疑似伪造或篡改，{deny_zh}", claims)
     if claims.meeting_id != meeting_id:
-        return TokenCheck(Verdict.WRONG_MEETING, f"badge of another meeting ({claims.meeting_id})", "非本会议胸卡，不得入场", claims)
-    open_states = EXIT_STATES if direction == "out" else ENTRY_STATES
+        return TokenCheck(Verdict.WRONG_MEETING, f"badge of another meeting ({claims.meeting_id})", f"非本会议胸卡，{deny_zh}", claims)
+    open_states = EXIT_STATES if leaving else ENTRY_STATES
     if meeting_state not in open_states:
         return TokenCheck(
             Verdict.MEETING_NOT_OPEN,
-            f"sign-in is not open: the meeting is {meeting_state}",
-            f"会议当前为“{STATE_ZH.get(meeting_state, meeting_state)}”，未开放签到",
+            f"exit scanning is not open: the meeting is {meeting_state}" if leaving else f"sign-in is not open: the meeting is {meeting_state}",
+            f"会议当前为“{STATE_ZH.get(meeting_state, meeting_state)}”，" + ("未开放离场登记" if leaving else "未开放签到"),
             claims,
         )
-    leaving = direction == "out"  # someone inside is always let out: a rejection or a late end does not hold them
+    # someone inside is always let out: a rejection or a late end does not hold them
     if not leaving and (now < claims.not_before or now >= claims.not_after):
         # a genuine badge at the wrong time: say whose it is, so the desk can help
         row = sql.attendee_for_desk(store, claims.attendee_id, meeting_id)
@@ -235,10 +240,10 @@ def check_token(
         )
     badge = sql.badge_for_desk(store, meeting_id, claims.serial)
     if badge is None or int(badge["attendee_id"]) != claims.attendee_id:
-        return TokenCheck(Verdict.REVOKED, "badge serial not on the issue register", "胸卡编号不在制发登记中，不得入场", claims)
+        return TokenCheck(Verdict.REVOKED, "badge serial not on the issue register", f"胸卡编号不在制发登记中，{deny_zh}", claims)
     row = sql.attendee_for_desk(store, claims.attendee_id, meeting_id)
     if row is None:
-        return TokenCheck(Verdict.NOT_APPROVED, "attendee not on this meeting's list", "不在本会议参会名单中，不得入场", claims)
+        return TokenCheck(Verdict.NOT_APPROVED, "attendee not on this meeting's list", f"不在本会议参会名单中，{deny_zh}", claims)
     attendee = AttendeeBrief.from_row(row)
     if badge["revoked_at"]:
         return TokenCheck(
