@@ -123,7 +123,8 @@ def _recording_blocks(paths: Iterable[str], clock: Clock, results: list[dict[str
             acq = Acquisition(source, None, clock=clock)
             yield from acq.blocks()
             if results is not None:
-                results.append({"source": str(p), **acq.result.to_dict()})
+                glob = (getattr(source, "meta", None) or {}).get("global", {})
+                results.append({"source": str(p), "profile": glob.get("meetkit:profile"), **acq.result.to_dict()})
         finally:
             source.close()
 
@@ -491,7 +492,8 @@ def analyze_recordings(
         analyzer,
         out_dir=out_dir,
         source_label=", ".join(Path(p).name for p in paths),
-        profile=None,
+        # a recording made by 'sweep record' names its profile; say it when all agree
+        profile=profiles.pop() if len(profiles := {r.get("profile") for r in results}) == 1 else None,
         clock=clock,
         baseline=baseline,
         friendly=friendly,

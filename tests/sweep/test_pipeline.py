@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,16 @@ def test_the_parts_of_the_receivers_range_the_profile_skipped_are_listed_as_not_
     rows = _merge_not_covered(room["result"].doc.not_covered)
     assert any(why.startswith("未扫描：不在本次频段配置内") for _, _, why in rows)
     assert "2.4 GHz Wi-Fi / 蓝牙 2.4 GHz Wi-Fi / Bluetooth" in [why for _, _, why in rows]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_reports_first_page_names_the_suspects_and_says_what_was_not_swept(room: dict[str, Any]) -> None:
+    text = subprocess.run(["pdftotext", "-l", "1", "-layout", str(room["out"] / "report.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    suspects = text[text.index("可疑信号 Suspects"):]
+    for what in ("对讲机 walkie talkie", "无线话筒 wireless mic", "手机上行 cellular uplink"):
+        assert what in suspects
+    assert "扫描范围 Swept" in text and "were not: see Not covered" in " ".join(text.split())
 
 
 def test_a_previous_output_directory_is_a_baseline(room: dict[str, Any]) -> None:

@@ -142,6 +142,11 @@ def test_record_against_a_peer_writes_valid_multicapture_sigmf(tmp_path: Path, c
     assert blocks[3].info.extra["keep_lo_hz"] == plan.hops[3].keep_lo_hz
     src.close()
 
+    # analysed, the recording's profile is named in findings.json and the report (was "—")
+    capsys.readouterr()
+    assert main(["--lang", "en", "sweep", "analyze", str(out), "--out", str(tmp_path / "a"), "--no-pdf"]) == 0
+    assert json.loads((tmp_path / "a" / "findings.json").read_text(encoding="utf-8"))["profile"] == "radios"
+
 
 def test_record_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "x.sigmf-meta"

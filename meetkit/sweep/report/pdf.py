@@ -179,6 +179,18 @@ def write_report(result: SweepResult, path: str | Path, *, clock: Clock, level: 
             + ", ".join(f"{STATUS_ZH.get(k, k)} {k}: {v}" for k, v in sorted(counts.items())),
         ),
     ]
+    if suspects:  # what to look for, on the first page
+        listed = "; ".join(f"{_mhz(f.freq_hz)} MHz {KIND_ZH.get(f.kind, f.kind)} {f.kind.replace('_', ' ')}" for f in suspects[:8])
+        summary.append(("可疑信号 Suspects", listed + (f"; … (+{len(suspects) - 8})" if len(suspects) > 8 else "")))
+    covered_mhz = sum(hi - lo for lo, hi in doc.covered) / 1e6
+    skipped = [(lo, hi) for lo, hi, why in doc.not_covered if why.startswith("not swept")]
+    if skipped:
+        summary.append((
+            "扫描范围 Swept",
+            f"只扫描了 {covered_mhz:.1f} MHz（{len(doc.covered)} 段）；24–1766 MHz 中其余 {sum(hi - lo for lo, hi in skipped) / 1e6:.1f} MHz "
+            f"及 1766 MHz 以上未扫描，见“未覆盖”。 Only {covered_mhz:.1f} MHz ({len(doc.covered)} span(s)) were swept; the rest of "
+            "24–1766 MHz and everything above 1766 MHz were not: see Not covered.",
+        ))
     if any(f.peak_dbfs > 3.0 for f in doc.findings):
         summary.append((
             "电平说明 Levels",
