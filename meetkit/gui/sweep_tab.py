@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from meetkit.gui.context import GuiContext
-from meetkit.gui.sweep_findings import STATUS_LABEL, fmt_bw, kind_label
+from meetkit.gui.sweep_findings import STATUS_LABEL, NumberItem, fmt_bw, kind_label
 from meetkit.gui.widgets import (
     fill_table,
     local_time,
@@ -110,7 +110,23 @@ class SweepTab(QWidget):
                                     t(STATE_LABEL[f.state]) if f.state else "", t(kind_label(f.kind, f.status, f.data.get("reasons"))),
                                     fmt_bw(f.bandwidth_hz), f"{float(f.data.get('peak_dbfs', 0.0)):.1f}", f.note]
                                    for f in items], keys=[f.id for f in items])
+        self._numeric_columns(items)
         self._update_buttons()
+
+    def _numeric_columns(self, items: list[Any]) -> None:
+        """Frequency, bandwidth and peak sort as numbers (as text, 1728 MHz came before 201 MHz)."""
+        table = self.findings
+        table.setSortingEnabled(False)
+        by_id = {f.id: f for f in items}
+        for r in range(table.rowCount()):
+            first = table.item(r, 0)
+            f = by_id[first.data(Qt.ItemDataRole.UserRole)]
+            freq = NumberItem(first.text(), f.freq_hz)
+            freq.setData(Qt.ItemDataRole.UserRole, f.id)
+            table.setItem(r, 0, freq)
+            table.setItem(r, 4, NumberItem(table.item(r, 4).text(), f.bandwidth_hz))
+            table.setItem(r, 5, NumberItem(table.item(r, 5).text(), float(f.data.get("peak_dbfs", 0.0))))
+        table.setSortingEnabled(True)
 
     def _update_buttons(self) -> None:
         keys = selected_keys(self.findings)

@@ -206,7 +206,10 @@ def gate_status(store: Store, meeting_id: int) -> Any:
     newest = attached[-1]
     items = findings(store, int(newest["id"]))
     open_ = [f for f in items if f.unresolved]
-    ref = f"sweep {newest['id']} ({newest['source']}, {newest['started'] or ''})"
+    from meetkit.sweep.report.pdf import beijing_time
+
+    started = beijing_time(newest["started"])[:16] + " Beijing time" if newest["started"] else "start unknown"
+    ref = f"sweep {newest['id']} ({newest['source']}, {started})"
     details = tuple(f"{f.freq_hz / 1e6:.4f} MHz {f.kind} ({f.status}): {f.state or '-'} {f.note}".strip() for f in items if f.state)
     if open_:
         return SweepStatus(

@@ -301,3 +301,27 @@ def test_suspect_labels_close_together_at_full_span_do_not_cover_each_other(app,
     assert len(view._labels) == 2
     rows = sorted(label.anchor.y() for label in view._labels)
     assert rows[1] > rows[0]  # the weaker one a row higher, not on top of the stronger one
+
+
+def test_the_meeting_tab_sorts_findings_by_frequency_as_numbers(app, qtbot, store, clock, technician, tmp_path):
+    import json
+
+    from meetkit.sweep import attach
+
+    def finding(freq_hz: float, status: str) -> dict:
+        return {"freq_hz": freq_hz, "bandwidth_hz": 150e3, "peak_dbfs": -20.0, "mean_dbfs": -30.0, "snr_db": 20.0,
+                "occupancy": 1.0, "kind": "unknown", "confidence": 0.5, "reasons": [], "band": None, "status": status,
+                "first_seen": None, "last_seen": None, "passes_seen": 2}
+
+    doc = {"profile": "china-default", "source": "rtltcp:127.0.0.1:1234", "started": "2026-11-30T01:00:00+00:00", "passes": 2,
+           "coverage": {"covered": [[24e6, 1766e6]], "not_covered": []},
+           "findings": [finding(1728e6, "artifact"), finding(201.6e6, "new"), finding(89.5e6, "ambient")]}
+    (tmp_path / "findings.json").write_text(json.dumps(doc), encoding="utf-8")
+    meeting_id = meetings.list_meetings(store)[0].id
+    attach.attach_sweep(store, clock, technician, meeting_id, tmp_path)
+    tr = Translator("en")
+    tab = SweepTab(GuiContext(store=store, clock=clock, actor=technician, tr=tr), meeting_id)
+    qtbot.addWidget(tab)
+    tab.refresh()
+    assert [tab.findings.item(r, 0).text() for r in range(tab.findings.rowCount())] == ["89.5000", "201.6000", "1728.0000"]
+    assert "2026-11-30 09:00 Beijing time" in tab.gate.text() and "T01:00" not in tab.gate.text()
