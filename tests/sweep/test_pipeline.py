@@ -132,6 +132,8 @@ def test_the_reports_first_page_names_the_suspects_and_says_what_was_not_swept(r
     for what in ("对讲机 walkie talkie", "无线话筒 wireless mic", "手机上行 cellular uplink"):
         assert what in suspects
     assert "扫描范围 Swept" in text and "were not: see Not covered" in " ".join(text.split())
+    whole = subprocess.run(["pdftotext", str(room["out"] / "report.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "3 of 3 suspects" in whole  # the IQ evidence of the suspects is accounted for
 
 
 def test_a_previous_output_directory_is_a_baseline(room: dict[str, Any]) -> None:

@@ -276,6 +276,12 @@ def write_report(result: SweepResult, path: str | Path, *, clock: Clock, level: 
     settings = doc.extra.get("settings", {}) or {}
     plan = doc.extra.get("plan") or {}
     pairs = _settings_rows(hw, settings, plan, acq)
+    if suspects:  # the IQ evidence kept of the suspects, or why there is none
+        kept = len(doc.extra.get("snippets") or [])
+        why_zh = why_en = ""
+        if kept < len(suspects):
+            why_zh, why_en = ("（信号源已中断，无法再录）", " (the source was lost: none could be recorded afterwards)") if acq.get("partial") and acq.get("error") else ("", "")
+        pairs.append(("IQ 片段 IQ snippets", f"{kept}/{len(suspects)} 个可疑信号已录 IQ 片段{why_zh}（snippets/） {kept} of {len(suspects)} suspects{why_en}"))
     for k, v in pairs:
         # one pair at a time with room checked first: MarkedPdf.key_values measures its row from the
         # y before an automatic page break, which would push every later pair onto a page of its own
