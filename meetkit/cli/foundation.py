@@ -185,13 +185,39 @@ def cmd_meeting_show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.out(data)
     else:
-        for key in ("id", "title", "level", "venue", "starts_at", "ends_at", "chair", "state", "relay_scope"):
-            value = _beijing(getattr(m, key)) if key in ("starts_at", "ends_at") else data[key]
-            print(f"{key}: {value}")
-        print("attendees: " + ", ".join(f"{status} {n}" for status, n in data["attendees"].items()))
-        for b in data["blockers"]:
-            print(f"blocks {nxt}: {b['zh'] if ctx.lang == 'zh' else b['en']}")
+        for line in _meeting_lines(m, data, ctx.lang):
+            print(line)
     return 0
+
+
+SHOW_FIELDS_ZH = {
+    "id": "编号", "title": "名称", "level": "密级", "venue": "地点", "starts_at": "开始时间", "ends_at": "结束时间",
+    "chair": "主持领导", "state": "状态", "relay_scope": "传达范围",
+}
+
+
+def _meeting_lines(m: meetings.Meeting, data: dict[str, Any], lang: str) -> list[str]:
+    """``meeting show`` as people read it: machine keys and state names in English, Chinese
+    labels and state names in Chinese (the --json output keeps the machine keys)."""
+    zh = lang == "zh"
+    nxt = data["next_state"]
+    lines = []
+    for key in ("id", "title", "level", "venue", "starts_at", "ends_at", "chair", "state", "relay_scope"):
+        if key in ("starts_at", "ends_at"):
+            value = _beijing(getattr(m, key))
+        elif key == "state" and zh:
+            value = meetings.STATE_ZH.get(m.state, m.state)
+        else:
+            value = "—" if data[key] in (None, "") else data[key]
+        lines.append(f"{SHOW_FIELDS_ZH[key]}：{value}" if zh else f"{key}: {value}")
+    if zh:
+        counts = "，".join(f"{attendees.STATUS_ZH.get(status, status)} {n} 人" for status, n in data["attendees"].items())
+        lines.append("参会人员：" + (counts or "无"))
+    else:
+        lines.append("attendees: " + ", ".join(f"{status} {n}" for status, n in data["attendees"].items()))
+    for b in data["blockers"]:
+        lines.append(f"暂不能推进到“{meetings.STATE_ZH.get(nxt, nxt)}”：{b['zh']}" if zh else f"blocks {nxt}: {b['en']}")
+    return lines
 
 
 def cmd_meeting_advance(args: argparse.Namespace, ctx: CliContext) -> int:
