@@ -48,11 +48,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from meetkit import operators
+from meetkit import meetings, operators
 from meetkit.attendees import attendee_photo, list_attendees
 from meetkit.desk import attendance, presence
 from meetkit.desk.signin import (
     DESK_ROLES,
+    ENTRY_STATES,
+    EXIT_STATES,
     VERDICT_EN,
     VERDICT_ZH,
     Desk,
@@ -449,6 +451,18 @@ class DeskPage(QWidget):
         # ---- desk mode ----
         desk_tab = QWidget()
         d = QVBoxLayout(desk_tab)
+        # a meeting that is not open for this direction: said at the top before anyone scans
+        # (each scan still gets its verdict: MEETING_NOT_OPEN, or WRONG_MEETING and so on)
+        self.not_open = QLabel()
+        self.not_open.setWordWrap(True)
+        self.not_open.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        banner_font = QFont()
+        banner_font.setPixelSize(15)
+        banner_font.setBold(True)
+        self.not_open.setFont(banner_font)
+        self.not_open.setStyleSheet("background: #b00020; color: white; padding: 3px 8px; border-radius: 3px;")
+        self.not_open.hide()
+        d.addWidget(self.not_open)
         top = QHBoxLayout()
         top.addWidget(QLabel(t("Desk")))
         self.desk_name = QLineEdit(t("Main entrance"))
@@ -467,7 +481,7 @@ class DeskPage(QWidget):
         self.entry_button.setStyleSheet("QPushButton:checked { background: #1b7f3b; color: white; font-weight: bold; }")
         self.exit_button.setStyleSheet("QPushButton:checked { background: #1565c0; color: white; font-weight: bold; }")
         self.entry_button.setChecked(True)
-        self.mode.idClicked.connect(lambda _id: self.restore_focus())
+        self.mode.idClicked.connect(lambda _id: (self.refresh_open_banner(), self.restore_focus()))
         self.full_button = QPushButton(t("Leave full screen") if door else t("Full screen at the door"))
         self.full_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.full_button.setMinimumHeight(34)
@@ -605,6 +619,7 @@ class DeskPage(QWidget):
         self.panel.show_result(result, photo)
         self.panel.repaint()  # the verdict on screen now; counts and tables follow
         self.sounder.play(result.verdict.kind)
+        self.refresh_open_banner()  # the meeting may have been advanced or closed meanwhile
         self.refresh_counts()
         self.refresh_recent()
         return result
@@ -649,10 +664,36 @@ class DeskPage(QWidget):
 
     # ---- refresh ------------------------------------------------------------------------
     def refresh(self) -> None:
+        self.refresh_open_banner()
         self.refresh_counts()
         self.refresh_recent()
         self.refresh_presence()
         self.restore_focus()
+
+    def refresh_open_banner(self) -> None:
+        """Show, above everything, that the meeting is not open for sign-in (or for exits, in
+        exit mode) and why: its state. Hidden when scanning can admit or record exits."""
+        t = self.ctx.tr
+        state = self._meeting_state()
+        leaving = self.exit_button.isChecked()
+        if state is None or state in (EXIT_STATES if leaving else ENTRY_STATES):
+            self.not_open.hide()
+            return
+        if leaving:
+            text = t("This meeting is “{state}”: exits are not recorded here now. Every scan will say so.", state=t(state))
+        else:
+            text = t(
+                "This meeting is “{state}”: it is not open for sign-in. Every scan will say so; "
+                "sign-in opens when the meeting is approved or in session.", state=t(state),
+            )
+        self.not_open.setText(text)
+        self.not_open.show()
+
+    def _meeting_state(self) -> str | None:
+        try:
+            return meetings.get_meeting(self.ctx.store, self.meeting_id).state
+        except MeetkitError:
+            return None
 
     def refresh_counts(self) -> None:
         c = presence.counts(self.ctx.store, self.meeting_id)
