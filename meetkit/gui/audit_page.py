@@ -116,7 +116,6 @@ class AuditPage(QWidget):
         bar.addWidget(self.filter)
         layout.addLayout(bar)
         self.table = make_table(["#", t("Time"), t("Operator"), t("Action"), t("Subject"), t("Action key")])
-        self.table.model().layoutChanged.connect(self.apply_filter)  # sorting moves rows: hide the right ones again
         layout.addWidget(self.table, 1)
         self.refresh()
 
