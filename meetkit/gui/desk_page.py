@@ -680,10 +680,10 @@ class DeskPage(QWidget):
             self.not_open.hide()
             return
         if leaving:
-            text = t("This meeting is “{state}”: exits are not recorded here now. Every scan will say so.", state=t(state))
+            text = t("This meeting is {state}: exits are not recorded here now. Every scan will say so.", state=t(state))
         else:
             text = t(
-                "This meeting is “{state}”: it is not open for sign-in. Every scan will say so; "
+                "This meeting is {state}: it is not open for sign-in. Every scan will say so; "
                 "sign-in opens when the meeting is approved or in session.", state=t(state),
             )
         self.not_open.setText(text)

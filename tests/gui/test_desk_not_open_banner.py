@@ -66,7 +66,7 @@ def test_banner_on_a_draft_meeting_in_chinese_and_a_scan_still_answers(qtbot, st
 def test_banner_in_english(qtbot, store, clock, team, draft):  # noqa: F811
     meeting, _ = draft
     page = _page(qtbot, store, clock, team, meeting.id, "en")
-    assert page.not_open.isVisible() and "“draft”" in page.not_open.text() and "not open for sign-in" in page.not_open.text()
+    assert page.not_open.isVisible() and "This meeting is draft: " in page.not_open.text() and "not open for sign-in" in page.not_open.text()
 
 
 @pytest.mark.qt_log_ignore("PulseAudioService")
@@ -111,4 +111,6 @@ def test_banner_inside_the_main_window_at_1366x768(qtbot, store, clock, team, dr
     for upper, lower in zip(lines, lines[1:]):
         if upper.isVisible() and lower.isVisible() and upper.text() and lower.text():
             assert upper.geometry().bottom() < lower.geometry().top(), (upper.text(), lower.text())
+    assert panel.reason.geometry().bottom() <= panel.height()  # the reason is not cut off by the banner's room
+    assert panel.geometry().bottom() < page.recent.geometry().top()
     window.grab().save(str(SHOT_DIR / "desk-not-open-zh-1366x768.png"))
