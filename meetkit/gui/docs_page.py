@@ -244,6 +244,9 @@ class DocsPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         for b in (self.register_button, self.labels_button, self.report_button):
             buttons.addWidget(b)
+        # the counts share the button row: a line of their own cost the board a row at 1366×768
+        buttons.addSpacing(12)
+        buttons.addWidget(self.summary)
         buttons.addStretch(1)
         self.status = QLabel()
         buttons.addWidget(self.status)
@@ -253,7 +256,6 @@ class DocsPage(QWidget):
         self.distribution_tab = QWidget()
         layout = QVBoxLayout(self.distribution_tab)
         layout.addLayout(top, 0)
-        layout.addWidget(self.summary)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         self.destruction_tab = DestructionTab(ctx, meeting_id, self)

@@ -17,6 +17,7 @@ from meetkit.gui.audit_page import ACTION_LABELS, AuditPage, action_label
 from meetkit.gui.context import GuiContext
 from meetkit.i18n import Translator, _zh_catalog
 from tests.desk.conftest import _template, approved_meeting, badges, clock, store, team  # noqa: F401  (fast fixtures)
+from ._window import open_meeting_tab
 
 SHOT_DIR = Path(os.environ.get("MEETKIT_SHOTS", "/tmp"))
 PACKAGE = Path(meetkit.__file__).parent
@@ -173,19 +174,7 @@ def test_audit_page_in_english(qtbot, store, clock, team, approved_meeting):  # 
 
 @pytest.mark.qt_log_ignore("PulseAudioService")
 def test_audit_tab_inside_the_main_window_at_1366x768(qtbot, ctx, approved_meeting, badges):  # noqa: F811
-    from meetkit.gui.app import make_app
-    from meetkit.gui.main_window import MainWindow
-
-    make_app()
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.show_meeting(approved_meeting.id)
-    tabs = window.meeting_page.tabs
-    page = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), AuditPage))
-    tabs.setCurrentWidget(page)
+    window, page = open_meeting_tab(qtbot, ctx, approved_meeting.id, AuditPage)
     page.refresh()
-    qtbot.waitExposed(window)
     assert any(label == "制发胸卡" for label, _ in _visible(page))
     window.grab().save(str(SHOT_DIR / "audit-tab-zh-1366x768.png"))

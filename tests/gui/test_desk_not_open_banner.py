@@ -20,6 +20,8 @@ from meetkit.i18n import Translator
 from tests.conftest import START
 from tests.desk.conftest import _template, approved_meeting, badges, clock, store, team  # noqa: F401  (fast fixtures)
 
+from ._window import open_meeting_tab
+
 SHOT_DIR = Path(os.environ.get("MEETKIT_SHOTS", "/tmp"))
 
 
@@ -85,22 +87,10 @@ def test_no_banner_when_open_and_it_follows_the_state(qtbot, store, clock, team,
 
 @pytest.mark.qt_log_ignore("PulseAudioService")
 def test_banner_inside_the_main_window_at_1366x768(qtbot, store, clock, team, draft):  # noqa: F811
-    from meetkit.gui.app import make_app
-    from meetkit.gui.main_window import MainWindow
-
     meeting, token = draft
     meetings.advance(store, clock, team.secretary, meeting.id, "vetting")  # vetting: gate lines above the tabs too
     ctx = GuiContext(store=store, clock=clock, actor=team.secretary, tr=Translator("zh"))
-    make_app()
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.show_meeting(meeting.id)
-    tabs = window.meeting_page.tabs
-    page = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), DeskPage))
-    tabs.setCurrentWidget(page)
-    qtbot.waitExposed(window)
+    window, page = open_meeting_tab(qtbot, ctx, meeting.id, DeskPage)
     qtbot.keyClicks(page.scan, token)
     qtbot.keyClick(page.scan, Qt.Key.Key_Return)
     qtbot.wait(50)  # let the layouts settle (events only; nothing is timed)

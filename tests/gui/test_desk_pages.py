@@ -22,6 +22,7 @@ from meetkit.gui.desk_page import COLOURS, DeskPage
 from meetkit.i18n import Translator
 from tests.conftest import START
 from tests.desk.conftest import _template, approved_meeting, badges, clock, store, team  # noqa: F401  (fast fixtures)
+from ._window import open_meeting_tab
 
 SHOT_DIR = Path(os.environ.get("MEETKIT_SHOTS", "/tmp"))
 
@@ -329,21 +330,9 @@ def test_desk_inside_the_main_window_at_1366x768_keeps_every_line_apart(qtbot, c
     the tabs: the window fits the screen (the details tab used to make it 794 px high), and the
     verdict's lines neither overlap each other (the name and the unit were drawn over each
     other) nor hide behind the recent-scans table (the reason was covered)."""
-    from meetkit.gui.app import make_app
-    from meetkit.gui.main_window import MainWindow
-
-    make_app()
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.show_meeting(approved_meeting.id)
+    window, page = open_meeting_tab(qtbot, ctx, approved_meeting.id, DeskPage)
     assert window.meeting_page.gate.blockers  # something blocks the next state: the gate lines show
     assert window.centralWidget().minimumSizeHint().height() <= 768 - 30  # leave room for a title bar
-    tabs = window.meeting_page.tabs
-    page = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), DeskPage))
-    tabs.setCurrentWidget(page)
-    qtbot.waitExposed(window)
     wedge(qtbot, page, badges[0].token)
     assert page.panel.kind == "ok"
     qtbot.wait(50)  # let the layouts settle (events only; nothing is timed)

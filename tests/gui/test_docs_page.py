@@ -18,6 +18,7 @@ from meetkit.meetings import get_meeting
 from meetkit.store import open_store
 from tests.conftest import PASSPHRASE
 from tests.custody.conftest import AT_THE_DOOR, build_template
+from ._window import open_meeting_tab
 
 SHOT = Path("/tmp/meetkit-docs-page.png")
 
@@ -274,18 +275,9 @@ def test_board_stays_readable_inside_the_main_window_at_1366x768(page_setup, qtb
     """The scan box and the alerts used to take so much height that the reconciliation board
     showed a single row on a 1366×768 laptop."""
     from meetkit.gui.docs_page import DocsPage
-    from meetkit.gui.main_window import MainWindow
 
     page, store, m, _badges, tr = page_setup
-    window = MainWindow(page.ctx)
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.show_meeting(m)
-    tabs = window.meeting_page.tabs
-    docs = next(tabs.widget(i) for i in range(tabs.count()) if isinstance(tabs.widget(i), DocsPage))
-    tabs.setCurrentWidget(docs)
-    qtbot.waitExposed(window)
+    _window, docs = open_meeting_tab(qtbot, page.ctx, m, DocsPage)
     table = docs.docs_table
     assert table.rowCount() >= 2
     row_px = table.rowHeight(0)
