@@ -62,6 +62,12 @@ def test_full_vetting_journey(env, capsys, tmp_path):
     assert all(p["status"] == "approved" and p["pledged_at"] for p in people)
     code, out, _ = run(capsys, "audit", "verify")
     assert code == 0 and len(out.splitlines()[0]) == 64
+    code, out, _ = run(capsys, "audit", "show", "--meeting", str(meeting_id))
+    assert code == 0 and "Create meeting [meeting.create]" in out  # readable action, machine key kept
+    code, out, _ = run(capsys, "--lang", "zh", "audit", "show", "--meeting", str(meeting_id))
+    assert "创建会议 [meeting.create]" in out
+    code, out, _ = run(capsys, "audit", "show", "--meeting", str(meeting_id), "--json")
+    assert {row["action"] for row in json.loads(out)} >= {"meeting.create", "attendee.approve"}  # JSON keeps the keys
 
 
 def test_import_problems_are_listed_in_the_chosen_language(env, capsys, tmp_path, monkeypatch):

@@ -9,9 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from meetkit import attendees, audit, meetings, operators
+from meetkit.audit_labels import action_label
 from meetkit.cli.args import Sub, add_json, command, group, read_file
 from meetkit.cli.context import CliContext, read_secret
 from meetkit.errors import ErrorCode, InvalidInput, MeetkitError
+from meetkit.i18n import Translator
 
 
 def register(sub: Sub) -> None:
@@ -412,6 +414,7 @@ def cmd_audit_show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         ctx.out(rows)
     else:
-        for r in rows:
-            print(f"{r['seq']}\t{r['at']}\t{r['operator']}\t{r['action']}\t{r['subject']}")
+        tr = Translator(ctx.lang)
+        for r in rows:  # the readable action, then its machine key (the --json output keeps only the key)
+            print(f"{r['seq']}\t{r['at']}\t{r['operator']}\t{action_label(r['action'], tr)} [{r['action']}]\t{r['subject']}")
     return 0
