@@ -165,37 +165,17 @@ def _baseline(args: argparse.Namespace, ctx: Any) -> Any:
     return load_baseline(args.baseline, ctx.clock) if getattr(args, "baseline", None) else None
 
 
-def _baseline_share(baseline: Any, spans: list[tuple[float, float]]) -> float:
-    """The share of ``spans`` (Hz) the baseline's trace covers."""
-    total = sum(hi - lo for lo, hi in spans)
-    if baseline is None or total <= 0:
-        return 1.0
-    inside = 0.0
-    for lo, hi in spans:
-        for b_lo, b_hi in baseline.trace.covered():
-            inside += max(0.0, min(hi, b_hi) - max(lo, b_lo))
-    return min(1.0, inside / total)
-
-
-def _check_baseline(baseline: Any, spans: list[tuple[float, float]], what: str, ctx: Any, *, refuse: bool) -> None:
+def _check_baseline(baseline: Any, spans: list[tuple[float, float]], what: tuple[str, str], ctx: Any, *, refuse: bool) -> None:
     """A baseline from another profile or band: refuse one that covers none of the sweep (before sweeping),
     say in one line when it covers only part (what it misses counts as new)."""
     import sys
 
-    from meetkit.errors import InvalidInput
-
     if baseline is None or not spans:
         return
-    share = _baseline_share(baseline, spans)
-    have = ", ".join(f"{lo / 1e6:.1f}–{hi / 1e6:.1f}" for lo, hi in baseline.trace.covered()[:4])
-    if share <= 0.0 and refuse:
-        raise InvalidInput(
-            f"the baseline {baseline.source} covers none of {what} (it covers {have} MHz): sweep the baseline with the same profile",
-            f"基线 {baseline.source} 与{what}没有重叠（基线覆盖 {have} MHz）：请用相同的频段配置扫描基线",
-        )
+    share = baseline.check_covers(spans, *what) if refuse else baseline.share_of(spans)
     if share < 0.95:
-        print(f"meetkit: 警告：基线只覆盖{what}的 {share:.0%}，其余频段的信号一律算作新出现" if ctx.lang == "zh"
-              else f"meetkit: warning: the baseline covers only {share:.0%} of {what}; signals elsewhere all count as new",
+        print(f"meetkit: 警告：基线只覆盖{what[1]}的 {share:.0%}，其余频段的信号一律算作新出现" if ctx.lang == "zh"
+              else f"meetkit: warning: the baseline covers only {share:.0%} of {what[0]}; signals elsewhere all count as new",
               file=sys.stderr, flush=True)
 
 
@@ -227,7 +207,7 @@ def handle_run(args: argparse.Namespace, ctx: Any) -> int:
         plan = plan_profile(load_profile(args.profile), **kwargs)
         for line in describe_plan(plan, ctx.lang):
             print(line, file=sys.stderr, flush=True)
-        _check_baseline(baseline, list(plan.spans), f"profile {args.profile}" if ctx.lang != "zh" else f"频段配置 {args.profile} ",
+        _check_baseline(baseline, list(plan.spans), (f"profile {args.profile}", f"频段配置 {args.profile} "),
                         ctx, refuse=True)
     import signal
     import threading
@@ -294,7 +274,7 @@ def handle_analyze(args: argparse.Namespace, ctx: Any) -> int:
         write_pdf=not args.no_pdf,
     )
     ctx.out(result.summary())
-    _check_baseline(baseline, list(result.doc.covered), "the recording(s)" if ctx.lang != "zh" else "录音", ctx, refuse=False)
+    _check_baseline(baseline, list(result.doc.covered), ("the recording(s)", "录音"), ctx, refuse=False)
     acq = result.acquisition
     if acq.get("partial"):
         # damaged or truncated recording(s): analysed as far as they go (exit 0, as the README says), said in one line

@@ -194,6 +194,9 @@ class SweepJob(QObject):
             if live:
                 self.plan = backend.make_plan(self.request.profile, self.request.span_hz, self.request.passes)
                 self.span_hz = (self.plan.start_hz, self.plan.stop_hz)
+                if self.baseline is not None:  # a baseline of another profile compares nothing: refuse before tuning
+                    self.baseline.check_covers(list(self.plan.spans), f"profile {self.request.profile}",
+                                               f"频段配置 {self.request.profile} ")
                 hops = len(self.plan.hops)
             else:
                 self.plan = None

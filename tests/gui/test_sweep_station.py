@@ -325,3 +325,27 @@ def test_the_meeting_tab_sorts_findings_by_frequency_as_numbers(app, qtbot, stor
     tab.refresh()
     assert [tab.findings.item(r, 0).text() for r in range(tab.findings.rowCount())] == ["89.5000", "201.6000", "1728.0000"]
     assert "2026-11-30 09:00 Beijing time" in tab.gate.text() and "T01:00" not in tab.gate.text()
+
+
+def test_a_baseline_of_other_bands_is_refused_before_the_sweep(station, qtbot, tmp_path):
+    """A baseline that covers none of what is about to be swept compares nothing (every signal
+    would be new): the station refuses it in the red box before tuning, as the CLI does."""
+    w = station
+    w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("simulator"))
+    w.form.scenario.setCurrentIndex(w.form.scenario.findData("mic-phone-radio"))
+    _short_span(w, 400.0, 410.0, passes=1)
+    w.form.outside.setChecked(True)
+    w.form.out_dir.setText(str(tmp_path / "outside"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.ok, w.last_outcome
+
+    w.form.outside.setChecked(False)
+    _short_span(w, 600.0, 610.0, passes=1)
+    w.form.baseline_dir.setText(str(tmp_path / "outside"))
+    w.form.out_dir.setText(str(tmp_path / "room"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    outcome = w.last_outcome
+    assert not outcome.ok and "没有重叠" in (outcome.error_zh or "") and "covers none" in (outcome.error_en or "")
+    assert not (tmp_path / "room" / "findings.json").exists()  # nothing swept, nothing written

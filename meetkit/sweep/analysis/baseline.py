@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from meetkit.errors import ErrorCode, MeetkitError
+from meetkit.errors import ErrorCode, InvalidInput, MeetkitError
 from meetkit.sweep.analysis.classify import Reason
 from meetkit.sweep.analysis.signals import Signal, find_signals
 from meetkit.sweep.analysis.trace import Trace
@@ -71,6 +71,27 @@ class Baseline:
 
     def covers(self, lo_hz: float, hi_hz: float) -> bool:
         return any(lo <= hi_hz and lo_hz <= hi for lo, hi in self.trace.covered())
+
+    def share_of(self, spans: list[tuple[float, float]]) -> float:
+        """The share of ``spans`` (Hz) this baseline's trace covers (1.0 for no spans)."""
+        total = sum(hi - lo for lo, hi in spans)
+        if total <= 0:
+            return 1.0
+        covered = self.trace.covered()
+        inside = sum(max(0.0, min(hi, b_hi) - max(lo, b_lo)) for lo, hi in spans for b_lo, b_hi in covered)
+        return min(1.0, inside / total)
+
+    def check_covers(self, spans: list[tuple[float, float]], what_en: str, what_zh: str) -> float:
+        """The share of ``spans`` this baseline covers; refuses one that covers none of them (a
+        baseline of another profile or band compares nothing: every signal would be new)."""
+        share = self.share_of(spans)
+        if share <= 0.0 and spans:
+            have = ", ".join(f"{lo / 1e6:.1f}–{hi / 1e6:.1f}" for lo, hi in self.trace.covered()[:4])
+            raise InvalidInput(
+                f"the baseline {self.source} covers none of {what_en} (it covers {have} MHz): sweep the baseline with the same profile",
+                f"基线 {self.source} 与{what_zh}没有重叠（基线覆盖 {have} MHz）：请用相同的频段配置扫描基线",
+            )
+        return share
 
     def level_near(self, lo_hz: float, hi_hz: float, *, max_hold: bool) -> float | None:
         f = self.trace.freqs_hz
