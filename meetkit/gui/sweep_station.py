@@ -56,6 +56,8 @@ STATE_LABEL = {
     "failed": "Sweep failed; partial results kept",
 }
 
+ERROR_STYLE = "background: #b00020; color: white; font-size: 14px; padding: 8px; border-radius: 4px;"
+WARNING_STYLE = "background: #ffd60a; color: black; font-size: 14px; padding: 8px; border-radius: 4px;"
 
 class SweepStationWindow(QMainWindow):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
@@ -183,7 +185,7 @@ class SweepStationWindow(QMainWindow):
 
         self.error_banner = QLabel("")
         self.error_banner.setWordWrap(True)
-        self.error_banner.setStyleSheet("background: #b00020; color: white; font-size: 14px; padding: 8px; border-radius: 4px;")
+        self.error_banner.setStyleSheet(ERROR_STYLE)
         self.error_banner.hide()
         col.addWidget(self.error_banner)
         col.addStretch(1)
@@ -297,6 +299,9 @@ class SweepStationWindow(QMainWindow):
         if job.baseline is not None and not self._baseline_shown:
             self.spectrum.set_baseline(backend.baseline_trace(job.baseline))
             self._baseline_shown = True
+            share = job.baseline_share
+            if share is not None and share < 0.95:  # what the baseline misses can only be "new"
+                self._show_warning(t("The baseline covers only {share:.0%} of this sweep: every signal outside it counts as new.", share=share))
         frame = job.frame
         if frame is not None and frame is not self._shown_trace:
             self._shown_trace = frame
@@ -329,6 +334,13 @@ class SweepStationWindow(QMainWindow):
         return f"{f['freq_hz'] / 1e6:.3f} MHz {kind}"
 
     def _show_error(self, text: str) -> None:
+        self.error_banner.setStyleSheet(ERROR_STYLE)
+        self.error_banner.setText("⚠ " + text)
+        self.error_banner.show()
+
+    def _show_warning(self, text: str) -> None:
+        """The same box in amber: the sweep goes on, the technician should know."""
+        self.error_banner.setStyleSheet(WARNING_STYLE)
         self.error_banner.setText("⚠ " + text)
         self.error_banner.show()
 

@@ -146,6 +146,7 @@ class SweepJob(QObject):
         self.plan: Any = None  # HopPlan once planned
         self.span_hz: tuple[float, float] | None = request.span_hz
         self.baseline: Any = None  # analysis Baseline (has .trace) when one was given
+        self.baseline_share: float | None = None  # the share of the sweep the baseline covers (live sources)
         self.frame: Frame | None = None  # the newest display frame, replaced whole
         self.findings: list[dict[str, Any]] = []  # findings.json-shaped dicts, replaced whole
         self.findings_version = 0
@@ -195,8 +196,8 @@ class SweepJob(QObject):
                 self.plan = backend.make_plan(self.request.profile, self.request.span_hz, self.request.passes)
                 self.span_hz = (self.plan.start_hz, self.plan.stop_hz)
                 if self.baseline is not None:  # a baseline of another profile compares nothing: refuse before tuning
-                    self.baseline.check_covers(list(self.plan.spans), f"profile {self.request.profile}",
-                                               f"频段配置 {self.request.profile} ")
+                    self.baseline_share = self.baseline.check_covers(
+                        list(self.plan.spans), f"profile {self.request.profile}", f"频段配置 {self.request.profile} ")
                 hops = len(self.plan.hops)
             else:
                 self.plan = None

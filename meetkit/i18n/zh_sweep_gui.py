@@ -129,4 +129,6 @@ ZH: dict[str, str] = {
     "{device} stopped playing the tone": "{device} 已停止播放音调",
     "{device} does not play the tone": "{device} 无法播放音调",
     "{device} failed: {error}": "{device} 出错：{error}",
+    "The baseline covers only {share:.0%} of this sweep: every signal outside it counts as new.":
+        "基线只覆盖本次扫描的 {share:.0%}：基线以外的信号一律算作新出现。",
 }

@@ -349,3 +349,28 @@ def test_a_baseline_of_other_bands_is_refused_before_the_sweep(station, qtbot, t
     outcome = w.last_outcome
     assert not outcome.ok and "没有重叠" in (outcome.error_zh or "") and "covers none" in (outcome.error_en or "")
     assert not (tmp_path / "room" / "findings.json").exists()  # nothing swept, nothing written
+
+
+def test_a_baseline_covering_part_of_the_sweep_is_said_in_amber(station, qtbot, tmp_path):
+    """A baseline of 400–410 MHz under a 400–420 MHz sweep: the sweep runs, and the station says
+    that half of it has nothing to compare with."""
+    w = station
+    w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("simulator"))
+    w.form.scenario.setCurrentIndex(w.form.scenario.findData("mic-phone-radio"))
+    _short_span(w, 400.0, 410.0, passes=1)
+    w.form.outside.setChecked(True)
+    w.form.out_dir.setText(str(tmp_path / "outside"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.ok and w.error_banner.isHidden()
+
+    w.form.outside.setChecked(False)
+    _short_span(w, 400.0, 420.0, passes=1)
+    w.form.baseline_dir.setText(str(tmp_path / "outside"))
+    w.form.out_dir.setText(str(tmp_path / "room"))
+    w.start_sweep()
+    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
+    assert w.last_outcome.ok, w.last_outcome
+    assert not w.error_banner.isHidden() and "基线只覆盖本次扫描的" in w.error_banner.text()
+    assert "#ffd60a" in w.error_banner.styleSheet()  # amber, not the red of a failure
+    shot(w, "sweep-station-partial-baseline")
