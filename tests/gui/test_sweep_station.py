@@ -327,10 +327,8 @@ def test_the_meeting_tab_sorts_findings_by_frequency_as_numbers(app, qtbot, stor
     assert "2026-11-30 09:00 Beijing time" in tab.gate.text() and "T01:00" not in tab.gate.text()
 
 
-def test_a_baseline_of_other_bands_is_refused_before_the_sweep(station, qtbot, tmp_path):
-    """A baseline that covers none of what is about to be swept compares nothing (every signal
-    would be new): the station refuses it in the red box before tuning, as the CLI does."""
-    w = station
+def _baseline_400_410_then_room(w: SweepStationWindow, qtbot, tmp_path: Path, lo_mhz: float, hi_mhz: float) -> None:
+    """A one-pass baseline of 400–410 MHz outside the room, then a room sweep of lo–hi started against it."""
     w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("simulator"))
     w.form.scenario.setCurrentIndex(w.form.scenario.findData("mic-phone-radio"))
     _short_span(w, 400.0, 410.0, passes=1)
@@ -338,13 +336,19 @@ def test_a_baseline_of_other_bands_is_refused_before_the_sweep(station, qtbot, t
     w.form.out_dir.setText(str(tmp_path / "outside"))
     w.start_sweep()
     qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
-    assert w.last_outcome.ok, w.last_outcome
-
+    assert w.last_outcome.ok and w.error_banner.isHidden(), w.last_outcome
     w.form.outside.setChecked(False)
-    _short_span(w, 600.0, 610.0, passes=1)
+    _short_span(w, lo_mhz, hi_mhz, passes=1)
     w.form.baseline_dir.setText(str(tmp_path / "outside"))
     w.form.out_dir.setText(str(tmp_path / "room"))
     w.start_sweep()
+
+
+def test_a_baseline_of_other_bands_is_refused_before_the_sweep(station, qtbot, tmp_path):
+    """A baseline that covers none of what is about to be swept compares nothing (every signal
+    would be new): the station refuses it in the red box before tuning, as the CLI does."""
+    w = station
+    _baseline_400_410_then_room(w, qtbot, tmp_path, 600.0, 610.0)
     qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
     outcome = w.last_outcome
     assert not outcome.ok and "没有重叠" in (outcome.error_zh or "") and "covers none" in (outcome.error_en or "")
@@ -355,20 +359,7 @@ def test_a_baseline_covering_part_of_the_sweep_is_said_in_amber(station, qtbot, 
     """A baseline of 400–410 MHz under a 400–420 MHz sweep: the sweep runs, and the station says
     that half of it has nothing to compare with."""
     w = station
-    w.form.source_kind.setCurrentIndex(w.form.source_kind.findData("simulator"))
-    w.form.scenario.setCurrentIndex(w.form.scenario.findData("mic-phone-radio"))
-    _short_span(w, 400.0, 410.0, passes=1)
-    w.form.outside.setChecked(True)
-    w.form.out_dir.setText(str(tmp_path / "outside"))
-    w.start_sweep()
-    qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
-    assert w.last_outcome.ok and w.error_banner.isHidden()
-
-    w.form.outside.setChecked(False)
-    _short_span(w, 400.0, 420.0, passes=1)
-    w.form.baseline_dir.setText(str(tmp_path / "outside"))
-    w.form.out_dir.setText(str(tmp_path / "room"))
-    w.start_sweep()
+    _baseline_400_410_then_room(w, qtbot, tmp_path, 400.0, 420.0)
     qtbot.waitUntil(lambda: w.last_outcome is not None, timeout=30000)
     assert w.last_outcome.ok, w.last_outcome
     assert not w.error_banner.isHidden() and "基线只覆盖本次扫描的" in w.error_banner.text()
