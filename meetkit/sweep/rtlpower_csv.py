@@ -21,6 +21,8 @@ from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.sweep.analysis.psd import from_db, to_db
 from meetkit.sweep.analysis.trace import Segment, Trace
 
+MAX_ABS_DB = 300.0  # beyond this a "dB" is junk (and its linear power would overflow float32)
+
 
 def write_csv(trace: Trace, path: str | Path, *, values: str = "mean", when: dt.datetime | None = None) -> int:
     """Write one line per hop segment; returns the number of lines. ``values``: mean, max or min."""
@@ -104,6 +106,8 @@ def read_csv(path: str | Path, *, strict: bool = True) -> CsvTrace:
                     raise ValueError("Hz low, Hz high and Hz step must be finite with low < high and step > 0")
                 if not np.all(np.isfinite(vals)):
                     raise ValueError("a dB value is not a finite number")
+                if np.any(np.abs(vals) > MAX_ABS_DB):
+                    raise ValueError(f"a dB value beyond ±{MAX_ABS_DB:g} dB is not a power reading")
                 n = int(round((high - low) / step))
                 if n < 1 or n > 1_000_000:
                     raise ValueError("bin count out of range")
@@ -123,6 +127,8 @@ def read_csv(path: str | Path, *, strict: bool = True) -> CsvTrace:
                 f, p = float(fields[0]), float(fields[1])
                 if not (math.isfinite(f) and math.isfinite(p)) or f <= 0:
                     raise ValueError("frequency and power must be finite numbers")
+                if abs(p) > MAX_ABS_DB:
+                    raise ValueError(f"a dB value beyond ±{MAX_ABS_DB:g} dB is not a power reading")
                 pairs[-1].append((f, p))
                 fmt = fmt or "rtl_power_fftw"
             used += 1

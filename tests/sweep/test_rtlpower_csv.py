@@ -108,6 +108,20 @@ def test_a_line_of_binary_junk_is_skipped_not_the_whole_file(tmp_path: Path) -> 
     assert "line 2" in err.value.en and "not text" in err.value.en and "第 2 行" in err.value.zh
 
 
+@pytest.mark.parametrize("value", ["1e300", "-500", "999.5"])
+def test_a_db_value_no_receiver_reports_is_a_bad_line(tmp_path: Path, value: str) -> None:
+    """A number far beyond any power reading is junk (and would overflow to an infinite power)."""
+    path = tmp_path / "huge.csv"
+    good = "2024-01-02, 03:04:05, 88000000, 88004000, 1000.00, 10, -50.00, -40.00, -50.00, -50.00\n"
+    path.write_text(good + good.replace("-40.00", value).replace("88000000, 88004000", "88004000, 88008000"), encoding="utf-8")
+    got = read_csv(path, strict=False)
+    assert got.skipped == 1 and got.lines == 1
+    assert np.all(np.isfinite(got.trace.mean_p))
+    with pytest.raises(MeetkitError) as err:
+        read_csv(path, strict=True)
+    assert "line 2" in err.value.en and "dB" in err.value.en
+
+
 def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "empty.csv"
     path.write_text("# nothing\n\n", encoding="utf-8")
