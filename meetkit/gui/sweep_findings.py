@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -32,6 +33,41 @@ KIND_LABEL = {
     "unknown": "Unknown",
 }
 
+
+
+class ReviewButtons(QWidget):
+    """The three review buttons of a suspect finding, for the station and the meeting's tab:
+    ``marked`` carries the state (friendly, resolved or declared) of the button pressed."""
+
+    marked = Signal(str)
+
+    def __init__(self, tr: Translator, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.friendly = QPushButton(tr("Mark friendly"))
+        self.resolved = QPushButton(tr("Resolved (with a note)…"))
+        self.declared = QPushButton(tr("Declared"))
+        self.friendly.clicked.connect(self._friendly)
+        self.resolved.clicked.connect(self._resolved)
+        self.declared.clicked.connect(self._declared)
+        for b in (self.friendly, self.resolved, self.declared):
+            row.addWidget(b)
+
+    def set_markable(self, markable: bool, why: str = "") -> None:
+        for b in (self.friendly, self.resolved, self.declared):
+            b.setEnabled(markable)
+            b.setToolTip(why)
+
+    # slots are methods, not lambdas: no reference cycles for the collector to break at random
+    def _friendly(self) -> None:
+        self.marked.emit("friendly")
+
+    def _resolved(self) -> None:
+        self.marked.emit("resolved")
+
+    def _declared(self) -> None:
+        self.marked.emit("declared")
 
 def kind_label(kind: str, status: str, reasons: list[dict[str, str]] | None = None) -> str:
     """English label of a finding's kind; a tuner artifact says what it is (a crystal harmonic is not a radio)."""

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from meetkit.errors import ErrorCode, MeetkitError
 from meetkit.gui import sweep_backend as backend
 from meetkit.gui.context import GuiContext
-from meetkit.gui.sweep_findings import FindingsPanel, kind_label
+from meetkit.gui.sweep_findings import FindingsPanel, ReviewButtons, kind_label
 from meetkit.gui.sweep_form import SweepForm
 from meetkit.gui.sweep_meter import LevelMeterPanel
 from meetkit.gui.sweep_plot import SpectrumView
@@ -194,14 +194,9 @@ class SweepStationWindow(QMainWindow):
     def _build_actions(self) -> QHBoxLayout:
         t = self.ctx.tr
         row = QHBoxLayout()
-        self.friendly_button = QPushButton(t("Mark friendly"))
-        self.resolved_button = QPushButton(t("Resolved (with a note)…"))
-        self.declared_button = QPushButton(t("Declared"))
-        self.friendly_button.clicked.connect(self._mark_friendly)
-        self.resolved_button.clicked.connect(self._mark_resolved)
-        self.declared_button.clicked.connect(self._mark_declared)
-        for b in (self.friendly_button, self.resolved_button, self.declared_button):
-            row.addWidget(b)
+        self.review = ReviewButtons(t)
+        self.review.marked.connect(self._mark)
+        row.addWidget(self.review)
         row.addStretch(1)
         self._update_actions()
         return row
@@ -401,9 +396,7 @@ class SweepStationWindow(QMainWindow):
             markable = selected is not None and selected.get("finding_id") is not None \
                 and selected.get("status") in backend.SUSPECT
             why = "" if markable else t("Only new or stronger findings are reviewed")
-        for b in (self.friendly_button, self.resolved_button, self.declared_button):
-            b.setEnabled(markable)
-            b.setToolTip(why)
+        self.review.set_markable(markable, why)
         can_attach = attach is not None and bool(wrote) and self.meeting.currentData() is not None and self.attached is None
         self.attach_button.setEnabled(can_attach)
         if attach is None:
@@ -449,15 +442,6 @@ class SweepStationWindow(QMainWindow):
             f["state"] = item.state
             f["note"] = item.note
         self.findings.set_findings(shown)
-
-    def _mark_friendly(self) -> None:
-        self._mark("friendly")
-
-    def _mark_resolved(self) -> None:
-        self._mark("resolved")
-
-    def _mark_declared(self) -> None:
-        self._mark("declared")
 
     def _mark(self, state: str) -> None:
         attach = backend.attach_service()

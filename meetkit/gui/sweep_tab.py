@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from meetkit.gui.context import GuiContext
-from meetkit.gui.sweep_findings import STATUS_LABEL, NumberItem, fmt_bw, kind_label
+from meetkit.gui.sweep_findings import STATUS_LABEL, NumberItem, ReviewButtons, fmt_bw, kind_label
 from meetkit.gui.widgets import (
     fill_table,
     local_time,
@@ -55,14 +55,9 @@ class SweepTab(QWidget):
         self.findings.itemSelectionChanged.connect(self._update_buttons)
         ll.addWidget(self.findings, 1)
         bar = QHBoxLayout()
-        self.friendly_button = QPushButton(t("Mark friendly"))
-        self.resolved_button = QPushButton(t("Resolved (with a note)…"))
-        self.declared_button = QPushButton(t("Declared"))
-        self.friendly_button.clicked.connect(self._mark_friendly)
-        self.resolved_button.clicked.connect(self._mark_resolved)
-        self.declared_button.clicked.connect(self._mark_declared)
-        for b in (self.friendly_button, self.resolved_button, self.declared_button):
-            bar.addWidget(b)
+        self.review = ReviewButtons(t)
+        self.review.marked.connect(self._mark)
+        bar.addWidget(self.review)
         bar.addStretch(1)
         self.report_button = QPushButton(t("Open report"))
         self.report_button.clicked.connect(self._open_report)
@@ -131,18 +126,8 @@ class SweepTab(QWidget):
     def _update_buttons(self) -> None:
         keys = selected_keys(self.findings)
         f = self._stored.get(int(keys[0])) if keys else None
-        for b in (self.friendly_button, self.resolved_button, self.declared_button):
-            b.setEnabled(f is not None and f.state is not None)
+        self.review.set_markable(f is not None and f.state is not None)
         self.report_button.setEnabled(self.sweep_id() is not None)
-
-    def _mark_friendly(self) -> None:
-        self._mark("friendly")
-
-    def _mark_resolved(self) -> None:
-        self._mark("resolved")
-
-    def _mark_declared(self) -> None:
-        self._mark("declared")
 
     def _mark(self, state: str) -> None:
         from meetkit.sweep import attach

@@ -125,15 +125,15 @@ def test_baseline_outside_then_live_room_sweep_zoom_and_level_meter(station, qtb
     shot(w, "sweep-station-after")
 
     # 3. attach to the meeting, declare the walkie-talkie (audited, in the store)
-    assert not w.friendly_button.isEnabled()  # not attached yet
+    assert not w.review.friendly.isEnabled()  # not attached yet
     w.meeting.setCurrentIndex(1)
     assert w.attach_button.isEnabled()
     w.attach_button.click()
     assert w.attached is not None and w.attached.suspects >= 1
     assert "已关联" in w.attach_note.text()
     assert w.findings.selected()["finding_id"] is not None
-    assert w.declared_button.isEnabled()
-    w.declared_button.click()
+    assert w.review.declared.isEnabled()
+    w.review.declared.click()
     assert w.findings.selected()["state"] == "declared"
     assert w.findings.table.item(w.findings.table.currentRow(), 1).text() == "已申报"
     assert not w.attach_button.isEnabled()  # attached once
