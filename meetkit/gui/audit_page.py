@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from meetkit import audit
-from meetkit.audit_labels import ACTION_LABELS, REFUSED_PREFIX, action_label  # noqa: F401  (ACTION_LABELS, REFUSED_PREFIX: re-exported)
+from meetkit.audit_labels import action_label
 from meetkit.gui.context import GuiContext
 from meetkit.gui.widgets import fill_table, local_time, make_table
 

@@ -13,7 +13,8 @@ from PySide6.QtCore import Qt
 import meetkit
 from meetkit import meetings
 from meetkit.errors import PermissionDenied
-from meetkit.gui.audit_page import ACTION_LABELS, AuditPage, action_label
+from meetkit.audit_labels import ACTION_LABELS, action_label
+from meetkit.gui.audit_page import AuditPage
 from meetkit.gui.context import GuiContext
 from meetkit.i18n import Translator, _zh_catalog
 from tests.desk.conftest import _template, approved_meeting, badges, clock, store, team  # noqa: F401  (fast fixtures)
@@ -109,7 +110,7 @@ def test_every_action_key_the_code_writes_has_a_chinese_label():
                    "auth.refused", "desk.open"):
         assert sample in keys
     missing = sorted(keys - set(ACTION_LABELS))
-    assert not missing, f"action keys without a label in meetkit/gui/audit_page.py ACTION_LABELS: {missing}"
+    assert not missing, f"action keys without a label in meetkit/audit_labels.py ACTION_LABELS: {missing}"
     catalog = _zh_catalog()
     untranslated = sorted(k for k in keys if ACTION_LABELS[k] not in catalog)
     assert not untranslated, f"labels without Chinese in meetkit/i18n: {untranslated}"
